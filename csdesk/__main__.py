@@ -1,0 +1,7 @@
+"""Allow ``python -m csdesk``."""
+
+import sys
+
+from csdesk.cli import main
+
+sys.exit(main())

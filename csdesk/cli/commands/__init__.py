@@ -1,0 +1,1 @@
+"""One module per subject of the command line; discovered by :mod:`csdesk.cli`."""

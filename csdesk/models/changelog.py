@@ -1,0 +1,280 @@
+"""The change log: every edit to the portfolio, in the transaction that made it.
+
+Sync will push from this log, so nothing may bypass it. ORM edits are captured by a flush
+hook (:func:`install_change_capture`); bulk paths that write with Core statements call
+:func:`record_changes` themselves in the same transaction. A session must say who is
+writing (``session.info["origin"]`` and ``["actor"]``) or the flush is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from csdesk.models.base import Base, UTCDateTime, utc_now
+from csdesk.vocabulary import CHANGE_ORIGINS
+
+
+class ChangeLogEntry(Base):
+    """One field of one record changed (or a record created or deleted)."""
+
+    __tablename__ = "change_log"
+    __changelog__ = False
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    client_id: Mapped[str | None] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str | None] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    origin: Mapped[str] = mapped_column(String(10))
+    actor: Mapped[str] = mapped_column(String(200))
+    base_version: Mapped[str | None] = mapped_column(String(100))
+    context: Mapped[str | None] = mapped_column(String(300))
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id"),)
+
+
+class Tombstone(Base):
+    """What remains of a deleted record, so sync can delete it remotely too."""
+
+    __tablename__ = "tombstone"
+    __changelog__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    client_id: Mapped[str | None] = mapped_column(String(36))
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    origin: Mapped[str] = mapped_column(String(10))
+    actor: Mapped[str] = mapped_column(String(200))
+    external_refs: Mapped[str] = mapped_column(Text, default="[]")
+    change_seq: Mapped[int | None] = mapped_column(ForeignKey("change_log.seq"))
+
+
+class MissingOriginError(RuntimeError):
+    """A write was attempted without saying who made it; see services.unit_of_work."""
+
+
+def encode_value(value: Any) -> str | None:
+    """JSON text for a column value: dates as ISO 8601, Decimals as strings."""
+    if value is None:
+        return None
+    if isinstance(value, datetime | date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, Decimal):
+        return json.dumps(str(value))
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change to record from a bulk path (see :func:`record_changes`)."""
+
+    entity: str
+    entity_id: str
+    op: str
+    field: str | None = None
+    old_value: Any = None
+    new_value: Any = None
+    client_id: str | None = None
+
+
+def record_changes(
+    connection: Connection,
+    changes: Iterable[Change],
+    origin: str,
+    actor: str,
+    context: str | None = None,
+) -> int:
+    """Append change-log rows through ``connection`` (call inside the writing transaction)."""
+    _check_origin(origin, actor)
+    now = utc_now()
+    rows = [
+        {
+            "entity": c.entity,
+            "entity_id": c.entity_id,
+            "client_id": c.client_id,
+            "op": c.op,
+            "field": c.field,
+            "old_value": encode_value(c.old_value),
+            "new_value": encode_value(c.new_value),
+            "changed_at": now,
+            "origin": origin,
+            "actor": actor,
+            "base_version": None,
+            "context": context,
+        }
+        for c in changes
+    ]
+    if rows:
+        connection.execute(insert(ChangeLogEntry), rows)
+    return len(rows)
+
+
+def _check_origin(origin: str | None, actor: str | None) -> None:
+    if origin not in CHANGE_ORIGINS or not actor:
+        raise MissingOriginError(
+            "portfolio writes must name their origin and actor (use services.unit_of_work)"
+        )
+
+
+def _entity_id(obj: Any) -> str:
+    # The identity key is only assigned after the flush; the primary key is already known.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ":".join(_plain(v) for v in key if v is not None)
+
+
+def _plain(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _column_values(obj: Any) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs}
+
+
+def _tracked(obj: Any) -> bool:
+    return bool(getattr(type(obj), "__changelog__", False))
+
+
+def _base_version(session: Session, entity: str, entity_id: str) -> str | None:
+    from csdesk.models.portfolio import ExternalRef
+
+    if not entity_id.isdigit():
+        return None
+    stmt = select(ExternalRef.remote_version).where(
+        ExternalRef.entity == entity,
+        ExternalRef.entity_id == int(entity_id),
+        ExternalRef.remote_version.isnot(None),
+    )
+    return session.connection().execute(stmt).scalars().first()
+
+
+def _rows_for_flush(session: Session) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    origin = session.info.get("origin")
+    actor = session.info.get("actor")
+    context = session.info.get("context")
+    now = utc_now()
+    rows: list[dict[str, Any]] = []
+    tombstones: list[dict[str, Any]] = []
+
+    def row(obj: Any, op: str, field: str | None, old: Any, new: Any) -> dict[str, Any]:
+        entity = obj.__tablename__
+        entity_id = _entity_id(obj)
+        return {
+            "entity": entity,
+            "entity_id": entity_id,
+            "client_id": getattr(obj, "client_id", None),
+            "op": op,
+            "field": field,
+            "old_value": encode_value(old),
+            "new_value": encode_value(new),
+            "changed_at": now,
+            "origin": origin,
+            "actor": actor,
+            "base_version": _base_version(session, entity, entity_id) if op != "create" else None,
+            "context": context,
+        }
+
+    touched = [o for o in (*session.new, *session.dirty, *session.deleted) if _tracked(o)]
+    if touched:
+        _check_origin(origin, actor)
+
+    for obj in session.new:
+        if _tracked(obj):
+            values = {k: v for k, v in _column_values(obj).items() if v is not None}
+            rows.append(row(obj, "create", None, None, values))
+
+    for obj in session.dirty:
+        if not _tracked(obj) or not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        for attr in state.mapper.column_attrs:
+            if attr.key in ("updated_at", "created_at"):
+                continue
+            history = state.attrs[attr.key].history
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                rows.append(row(obj, "update", attr.key, old, new))
+
+    for obj in session.deleted:
+        if _tracked(obj):
+            entry = row(obj, "delete", None, _column_values(obj), None)
+            rows.append(entry)
+            tombstones.append(
+                {
+                    "entity": entry["entity"],
+                    "entity_id": entry["entity_id"],
+                    "client_id": entry["client_id"],
+                    "deleted_at": now,
+                    "origin": origin,
+                    "actor": actor,
+                    "external_refs": _external_refs_json(session, obj),
+                }
+            )
+    return rows, tombstones
+
+
+def _external_refs_json(session: Session, obj: Any) -> str:
+    from csdesk.models.portfolio import ExternalRef
+
+    entity_id = _entity_id(obj)
+    if not entity_id.isdigit():
+        return "[]"
+    stmt = select(ExternalRef.source, ExternalRef.external_id).where(
+        ExternalRef.entity == obj.__tablename__, ExternalRef.entity_id == int(entity_id)
+    )
+    refs = [{"source": s, "external_id": e} for s, e in session.connection().execute(stmt)]
+    return json.dumps(refs, ensure_ascii=False)
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    rows, tombstones = _rows_for_flush(session)
+    connection = session.connection()
+    if rows:
+        connection.execute(insert(ChangeLogEntry), rows)
+    if tombstones:
+        connection.execute(insert(Tombstone), tombstones)
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    # Refuse early, before any SQL runs, when an edit has no declared origin.
+    if any(_tracked(o) for o in (*session.new, *session.dirty, *session.deleted)):
+        _check_origin(session.info.get("origin"), session.info.get("actor"))
+
+
+def install_change_capture(session_class: type[Session]) -> None:
+    """Attach the change-log hooks to every session made from ``session_class``."""
+    if not event.contains(session_class, "after_flush", _after_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+        event.listen(session_class, "after_flush", _after_flush)
+
+
+def origin_of(info: Mapping[str, Any]) -> tuple[str, str]:
+    return str(info.get("origin")), str(info.get("actor"))

@@ -1,0 +1,98 @@
+"""Export every table of the portfolio to CSV or JSON, so the user owns their data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from csdesk.errors import StorageError
+from csdesk.models import Base
+from csdesk.money import Money
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    directory: Path
+    files: dict[str, int]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _rows(session: Session, table: Table) -> tuple[list[str], list[dict[str, Any]]]:
+    """Rows with money columns (``*_minor`` beside ``currency``) as exact decimal strings."""
+    money_columns = [c.name for c in table.columns if c.name.endswith("_minor")]
+    has_currency = "currency" in table.columns
+    names: list[str] = []
+    for column in table.columns:
+        if column.name in money_columns and has_currency:
+            names.append(column.name.removesuffix("_minor"))
+        else:
+            names.append(column.name)
+
+    order = list(table.primary_key.columns)
+    rows = []
+    for record in session.execute(select(table).order_by(*order)).mappings():
+        row: dict[str, Any] = {}
+        for column in table.columns:
+            value = record[column.name]
+            if column.name in money_columns and has_currency:
+                currency = record["currency"]
+                value = (
+                    Money.from_minor(value, currency).decimal_string()
+                    if value is not None and currency
+                    else None
+                )
+                row[column.name.removesuffix("_minor")] = value
+            else:
+                row[column.name] = _plain(value)
+        rows.append(row)
+    return names, rows
+
+
+def export_portfolio(session: Session, directory: Path, fmt: str = "csv") -> ExportResult:
+    """Write one file per table into ``directory``; returns the row count of each."""
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"unknown export format {fmt}")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create {directory}: {exc.strerror}") from exc
+
+    counts: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        names, rows = _rows(session, table)
+        target = directory / f"{table.name}.{fmt}"
+        try:
+            _write(target, names, rows, fmt)
+        except OSError as exc:
+            raise StorageError(f"cannot write {target}: {exc.strerror}") from exc
+        counts[table.name] = len(rows)
+
+    logger.info("exported %d tables to %s as %s", len(counts), directory, fmt)
+    return ExportResult(directory, counts)
+
+
+def _write(target: Path, names: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
+    temporary = target.with_suffix(target.suffix + ".part")
+    if fmt == "csv":
+        with temporary.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=names)
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        temporary.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.replace(target)
