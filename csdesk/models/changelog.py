@@ -82,11 +82,15 @@ def encode_value(value: Any) -> str | None:
     """JSON text for a column value: dates as ISO 8601, Decimals as strings."""
     if value is None:
         return None
+    return json.dumps(value, ensure_ascii=False, default=_json_default, sort_keys=True)
+
+
+def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
-        return json.dumps(value.isoformat())
+        return value.isoformat()
     if isinstance(value, Decimal):
-        return json.dumps(str(value))
-    return json.dumps(value, ensure_ascii=False)
+        return str(value)
+    raise TypeError(f"cannot record {type(value).__name__} in the change log")
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ def read_session(portfolio: Portfolio) -> Iterator[PortfolioSession]:
     try:
         yield session
     finally:
-        session.rollback()
+        # close() ends the transaction without expiring loaded objects, so callers may
+        # keep using what they read.
         session.close()
 
 
