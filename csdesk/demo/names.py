@@ -1,0 +1,69 @@
+"""Names for the demo book: companies, people and e-mail addresses, from seeded Faker locales."""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+
+from faker import Faker
+
+from csdesk.demo.catalogue import MARKET_BY_COUNTRY
+
+TOP_LEVEL_DOMAINS = {
+    "US": "com", "CA": "ca", "GB": "co.uk", "IE": "ie", "DE": "de", "AT": "at", "FR": "fr",
+    "ES": "es", "IT": "it", "NL": "nl", "SE": "se", "JP": "co.jp", "CN": "cn", "TW": "com.tw",
+    "KR": "co.kr", "IL": "co.il", "SA": "sa", "UA": "ua", "AU": "com.au", "BR": "com.br",
+}
+
+# Legal forms left out of web domains ("Müller GmbH" -> mueller.de).
+LEGAL_FORMS = {
+    "gmbh", "inc", "ltd", "ag", "sa", "sl", "plc", "llc", "kk", "bv", "nv", "ab", "sas", "srl",
+    "spa", "co", "kg", "ev", "pty", "hb", "se", "and", "sons", "group", "ltda",
+}
+
+GERMAN_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
+                              "Ü": "Ue"})
+
+
+def ascii_words(text: str) -> list[str]:
+    """Lower-case ASCII words of ``text`` (accents folded, other scripts dropped)."""
+    folded = unicodedata.normalize("NFKD", text.translate(GERMAN_FOLDS))
+    plain = "".join(ch for ch in folded if ch.isascii())
+    return [w for w in re.split(r"[^a-z0-9]+", plain.lower()) if w]
+
+
+class NameSource:
+    """Seeded Faker generators, one per locale, so no global random state is touched."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._fakers: dict[str, Faker] = {}
+
+    def faker(self, locale: str) -> Faker:
+        if locale not in self._fakers:
+            generator = Faker(locale)
+            generator.seed_instance(f"{self._seed}:{locale}")
+            self._fakers[locale] = generator
+        return self._fakers[locale]
+
+    def company(self, country: str) -> str:
+        return str(self.faker(MARKET_BY_COUNTRY[country].locale).company())
+
+    def person(self, country: str) -> tuple[str, str]:
+        generator = self.faker(MARKET_BY_COUNTRY[country].locale)
+        return str(generator.first_name()), str(generator.last_name())
+
+    def domain(self, company: str, country: str, rng: random.Random) -> str:
+        words = [w for w in ascii_words(company) if w not in LEGAL_FORMS]
+        stem = "-".join(words[:2])
+        if len(stem) < 3:
+            # Names in other scripts get a made-up Latin brand, as such companies often have.
+            stem = f"{self.faker('en_US').domain_word()}{rng.randint(2, 99)}"
+        return f"{stem}.{TOP_LEVEL_DOMAINS.get(country, 'com')}"
+
+    def email(self, first: str, last: str, domain: str) -> str:
+        local = ".".join(ascii_words(f"{first} {last}"))
+        if not local:
+            local = str(self.faker("en_US").user_name())
+        return f"{local}@{domain}"
