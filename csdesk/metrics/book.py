@@ -26,7 +26,7 @@ class Converter:
     converted: set[str] = field(default_factory=set)
 
     def amount(self, money: Money) -> Decimal:
-        if money.currency == self.currency:
+        if money.currency == self.currency or money.is_zero():
             return money.amount
         if self.rates is None:
             raise ValueError(f"{money.currency} amount in a {self.currency} book")
@@ -76,7 +76,7 @@ def contract_currencies(contracts: Iterable[ContractTerms], period: Period) -> s
     return {
         c.amount.currency
         for c in contracts
-        if c.start <= period.end and (c.end is None or c.end > period.start)
+        if c.start <= period.end and (c.end is None or c.end >= period.start)
         and not contract_arr(c).is_zero()
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -178,8 +178,10 @@ def _converter(
     rates: RateTable,
 ) -> Converter:
     currencies = {r.lost_arr.currency for r in records if r.lost_arr is not None}
+    # Lost ARR may be read on the day before the period's first day.
+    reach = Period(period.start - timedelta(days=1), period.end, period.label, period.kind)
     for account in accounts:
-        currencies |= contract_currencies(account.contracts, period)
+        currencies |= contract_currencies(account.contracts, reach)
     return book_converter(currencies, rates)
 
 

@@ -81,19 +81,20 @@ def compute_metrics(
     """
     grouping = _grouping(group_by)
     effective, notes = effective_period(period, as_of)
+    accounts = known_accounts(inputs, effective.end)
     currencies: set[str] = set()
-    for account in inputs.accounts:
+    for account in accounts:
         currencies |= contract_currencies(account.contracts, effective)
     convert = book_converter(currencies, rates)
 
-    whole, onboarding = _group(None, WHOLE_BOOK, inputs.accounts, inputs, effective, convert,
+    whole, onboarding = _group(None, WHOLE_BOOK, accounts, inputs, effective, convert,
                                ttv_from_kickoff, ttv_target_days, whole_book=True)
     groups = [whole]
     if grouping is not None:
-        for key, label, members in _split(inputs.accounts, grouping):
+        for key, label, members in _split(accounts, grouping):
             groups.append(_group(key, label, members, inputs, effective, convert,
                                  ttv_from_kickoff, ttv_target_days)[0])
-        by_id = {a.id: a for a in inputs.accounts}
+        by_id = {a.id: a for a in accounts}
         onboarding = [
             replace(row, group=grouping.key(by_id[row.account_id]) or NO_VALUE)
             for row in onboarding
@@ -114,6 +115,18 @@ def compute_metrics(
         notes=tuple(notes),
         ttv_at_risk=tuple(onboarding),
     )
+
+
+def known_accounts(inputs: MetricInputs, until: date) -> list[AccountFacts]:
+    """The accounts in the book by ``until``: with a contract started, an answer, a churn
+    event or a follow-up dated by then (an account added later cannot change a figure)."""
+    dated = {s.account_id for s in inputs.surveys if s.answered_on <= until}
+    dated |= {c.account_id for c in inputs.churn_events if c.churned_on <= until}
+    dated |= {f.account_id for f in inputs.follow_ups if f.raised_on <= until and f.account_id}
+    return [
+        a for a in inputs.accounts
+        if a.id in dated or any(c.start <= until for c in a.contracts)
+    ]
 
 
 def _grouping(group_by: str | None) -> Grouping | None:

@@ -70,12 +70,15 @@ def renewals_due(
         paid = [c for c in account.contracts if not contract_arr(c).is_zero()]
         ending: dict[date, Decimal] = defaultdict(Decimal)
         for contract in paid:
-            value = convert.amount(contract_arr(contract))
-            if contract.end is not None and period.contains(contract.end):
-                ending[contract.end] += value
             billing = account.contract_billing.get(contract.contract_id or -1)
-            for day in anniversaries(contract, period, billing):
-                due.append(Renewal(account.id, day, value, value))
+            due_days = anniversaries(contract, period, billing)
+            ends_now = contract.end is not None and period.contains(contract.end)
+            if not due_days and not ends_now:
+                continue
+            value = convert.amount(contract_arr(contract))
+            if contract.end is not None and ends_now:
+                ending[contract.end] += value
+            due.extend(Renewal(account.id, day, value, value) for day in due_days)
 
         for day, renewable in ending.items():
             renewed = sum(

@@ -33,17 +33,18 @@ def revenue_retention(arrs: Sequence[AccountArr], convert: Converter) -> list[Me
     kept = sum((min(a.end, a.start) for a in base), Decimal(0))
     note = convert.note()
     accounts = (("accounts", len(base)),)
+    grr = kept / at_start
     return [
         Metric.of(
             "nrr", at_end / at_start, note=note, numerator=convert.money(at_end),
             denominator=convert.money(at_start), parts=accounts,
         ),
         Metric.of(
-            "grr", kept / at_start, note=note, numerator=convert.money(kept),
+            "grr", grr, note=note, numerator=convert.money(kept),
             denominator=convert.money(at_start), parts=accounts,
         ),
         Metric.of(
-            "revenue_churn", (at_start - kept) / at_start, note=note,
+            "revenue_churn", 1 - grr, note=note,
             numerator=convert.money(at_start - kept), denominator=convert.money(at_start),
             parts=accounts,
         ),
