@@ -1,0 +1,1 @@
+"""Engagement plans: the touchpoints each tier gets, when they fall due, and compliance."""
