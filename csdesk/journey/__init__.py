@@ -1,0 +1,1 @@
+"""The customer journey: which stage each account is in, since when, and why."""
