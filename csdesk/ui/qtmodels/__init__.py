@@ -1,0 +1,1 @@
+"""Qt item models (not ORM models): plain rows from the services, shown in views."""

@@ -1,0 +1,1 @@
+"""The pages of the Settings view: one module per page."""
