@@ -1,11 +1,10 @@
 """Gross and net renewal rate over the renewal cohort: the renewals due in the period.
 
-Not to be confused with NRR/GRR, which follow the whole base of customers. A contract with
-an end date renews on that date, and what it renewed into is the account's contracts that
-start that same day. An open-ended contract renews on each anniversary of its start, one
-term apart (yearly when it has no term) and, as it is still running, renews at its own ARR.
-Month-to-month contracts (quoted per month, invoiced monthly, no longer term) are
-evergreen: they have no dated renewal.
+Not to be confused with NRR/GRR, which follow the whole base of customers. Renewal days
+come from the renewals schedule (:mod:`csdesk.renewals.schedule`). A contract with an end
+date renews on that date, and what it renewed into is the account's contracts that start
+that same day. An open-ended contract renews on each anniversary and, as it is still
+running, renews at its own ARR. Month-to-month contracts are evergreen: never due.
 """
 
 from __future__ import annotations
@@ -16,15 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
-
 from csdesk.metrics.book import Converter
 from csdesk.metrics.inputs import AccountFacts
 from csdesk.metrics.periods import Period
 from csdesk.metrics.results import Metric
+from csdesk.renewals.schedule import RenewalContract, renewal_dates
 from csdesk.revenue import ContractTerms, contract_arr
-
-DEFAULT_CYCLE_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -37,28 +33,19 @@ class Renewal:
     renewed: Decimal
 
 
-def is_evergreen(contract: ContractTerms, billing: str | None) -> bool:
-    """Month-to-month: open-ended, quoted per month, invoiced monthly, no longer term."""
-    return (
-        contract.end is None
-        and contract.amount_period == "month"
-        and billing == "monthly"
-        and contract.term_months in (None, 1)
+def due_dates(contract: ContractTerms, period: Period, billing: str | None) -> list[date]:
+    """The contract's renewal days inside the period, by the renewals schedule."""
+    schedule = RenewalContract(
+        contract_id=contract.contract_id or 0,
+        account_id=contract.account_id or 0,
+        start=contract.start,
+        end=contract.end,
+        arr=contract_arr(contract),
+        term_months=contract.term_months,
+        amount_period=contract.amount_period,
+        billing_frequency=billing or "annual",
     )
-
-
-def anniversaries(contract: ContractTerms, period: Period, billing: str | None) -> list[date]:
-    """Renewal days of an open-ended contract inside the period (none when evergreen)."""
-    if contract.end is not None or is_evergreen(contract, billing):
-        return []
-    term = contract.term_months or DEFAULT_CYCLE_MONTHS
-    days = []
-    step = 1
-    while (day := contract.start + relativedelta(months=term * step)) <= period.end:
-        if day >= period.start:
-            days.append(day)
-        step += 1
-    return days
+    return renewal_dates(schedule, period.start, period.end)
 
 
 def renewals_due(
@@ -71,14 +58,15 @@ def renewals_due(
         ending: dict[date, Decimal] = defaultdict(Decimal)
         for contract in paid:
             billing = account.contract_billing.get(contract.contract_id or -1)
-            due_days = anniversaries(contract, period, billing)
-            ends_now = contract.end is not None and period.contains(contract.end)
-            if not due_days and not ends_now:
+            days = due_dates(contract, period, billing)
+            if not days:
                 continue
             value = convert.amount(contract_arr(contract))
-            if contract.end is not None and ends_now:
+            if contract.end is not None:
                 ending[contract.end] += value
-            due.extend(Renewal(account.id, day, value, value) for day in due_days)
+            else:
+                # Still running on its anniversary: it renewed at its own ARR.
+                due.extend(Renewal(account.id, day, value, value) for day in days)
 
         for day, renewable in ending.items():
             renewed = sum(
