@@ -122,6 +122,7 @@ class ChurnReport:
                 dimension: [s.to_json() for s in self.slices_by(dimension)]
                 for dimension in DIMENSIONS
             },
+            "definitions": {m.name: m.definition for m in (self.events, self.lost_arr)},
         }
 
 

@@ -1,10 +1,8 @@
 """Time to first value, and the accounts still onboarding (time to first value at risk).
 
-First value is a success-plan milestone marked "first value" (the day it was done). An
-account with no such milestone reaches value in the first week in which active users
-reach half its licensed seats. Weeks are counted from the start (days 0-6, 7-13, ...); a
-week's active users are the average of its days with a known figure, and the week has to
-be over to count, so first value is dated on its last day.
+First value is decided by :func:`csdesk.journey.first_value.first_value`: a success-plan
+milestone marked "first value" (the day it was done), or else the first week in which
+active users reach half the licensed seats (dated on that week's last day).
 
 An account with neither a first-value milestone nor usage figures and seats cannot show
 first value; it is listed as still onboarding only when its journey stage says so.
@@ -12,19 +10,18 @@ first value; it is listed as still onboarding only when its journey stage says s
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
+from csdesk.journey.first_value import first_value
 from csdesk.metrics.inputs import AccountFacts
 from csdesk.metrics.periods import Period
 from csdesk.metrics.results import Metric, OnboardingRow
 from csdesk.revenue import ContractTerms, contract_arr
 
 TTV_TARGET_DAYS = 60
-_WEEK = 7
 
 
 @dataclass(frozen=True)
@@ -63,30 +60,11 @@ def value_journey(
     if from_kickoff and account.onboarding_kickoff and account.onboarding_kickoff <= until:
         started = account.onboarding_kickoff
 
-    if marks:
-        done = [day for day in marks if day is not None and day <= until]
-        return ValueJourney(account, started, min(done, default=None))
-
     seats = account.licensed_seats or account.contract_seats.get(first.contract_id or -1)
-    if not seats or not any(day <= until for day, _ in usage):
+    if not marks and (not seats or not any(day <= until for day, _ in usage)):
         return ValueJourney(account, started, None, measurable=False)
-    return ValueJourney(account, started, _usage_value_day(usage, started, until, seats))
-
-
-def _usage_value_day(
-    usage: Sequence[tuple[date, int]], started: date, until: date, seats: int
-) -> date | None:
-    weeks: dict[int, list[int]] = defaultdict(list)
-    for day, active in usage:
-        if started <= day <= until:
-            weeks[(day - started).days // _WEEK].append(active)
-    for week in sorted(weeks):
-        last_day = started + timedelta(days=week * _WEEK + _WEEK - 1)
-        figures = weeks[week]
-        # Average active users at least half the seats, without dividing.
-        if last_day <= until and 2 * sum(figures) >= seats * len(figures):
-            return last_day
-    return None
+    reached = first_value(started, until, [("first value", day) for day in marks], usage, seats)
+    return ValueJourney(account, started, reached.on if reached else None)
 
 
 def journeys(
