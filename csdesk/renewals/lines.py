@@ -17,12 +17,7 @@ from datetime import date, timedelta
 
 from csdesk.money import Money
 from csdesk.renewals.categories import AT_RISK_CATEGORIES, UNFORECAST
-from csdesk.renewals.schedule import (
-    RenewalContract,
-    nearest_renewal,
-    next_renewal,
-    renewal_dates,
-)
+from csdesk.renewals.schedule import RenewalContract, nearest_renewal, renewal_dates
 
 CLOSED_BEFORE = timedelta(days=365)
 CLOSED_AFTER = timedelta(days=90)
@@ -145,7 +140,7 @@ def build_lines(
             continue
         instances.extend((contract, day) for day in renewal_dates(contract, as_of, until))
 
-    linked = _link(contracts, {(c.contract_id, d) for c, d in instances}, opportunities, as_of)
+    linked = _link(contracts, instances, opportunities)
     lines = [
         RenewalLine(c, accounts[c.account_id], d, linked.get((c.contract_id, d)))
         for c, d in instances
@@ -158,14 +153,17 @@ def build_lines(
 
 def _link(
     contracts: Sequence[RenewalContract],
-    keys: set[RenewalKey],
+    instances: Sequence[tuple[RenewalContract, date | None]],
     opportunities: Iterable[RenewalOpportunity],
-    as_of: date,
 ) -> dict[RenewalKey, RenewalOpportunity]:
     by_id = {c.contract_id: c for c in contracts}
     by_account: dict[int, list[RenewalContract]] = defaultdict(list)
     for contract in contracts:
         by_account[contract.account_id].append(contract)
+    upcoming: dict[int, list[date | None]] = defaultdict(list)
+    for contract, day in instances:
+        upcoming[contract.contract_id].append(day)
+    keys = {(c.contract_id, d) for c, d in instances}
 
     open_candidates: dict[RenewalKey, list[RenewalOpportunity]] = defaultdict(list)
     closed_candidates: dict[RenewalKey, list[RenewalOpportunity]] = defaultdict(list)
@@ -179,8 +177,8 @@ def _link(
             if key in keys:
                 closed_candidates[key].append(opportunity)
         else:
-            key = _open_target(choices, opportunity, as_of)
-            if key in keys:
+            key = _open_target(choices, upcoming, opportunity)
+            if key is not None:
                 open_candidates[key].append(opportunity)
 
     linked: dict[RenewalKey, RenewalOpportunity] = {}
@@ -198,31 +196,25 @@ def _distance(day: date | None, other: date | None) -> int:
     return abs((day - other).days)
 
 
-def _upcoming_nearest(contract: RenewalContract, day: date | None, as_of: date) -> date | None:
-    if day is not None and day > as_of:
-        nearest = nearest_renewal(contract, day)
-        if nearest is not None and nearest >= as_of:
-            return nearest
-    return next_renewal(contract, as_of)
-
-
 def _open_target(
-    choices: Sequence[RenewalContract], opportunity: RenewalOpportunity, as_of: date
+    choices: Sequence[RenewalContract],
+    upcoming: Mapping[int, list[date | None]],
+    opportunity: RenewalOpportunity,
 ) -> RenewalKey | None:
-    """The upcoming renewal an open opportunity forecasts (dated renewals before evergreen)."""
-    best: tuple[tuple[int, int, int], RenewalKey] | None = None
+    """The upcoming renewal an open opportunity forecasts: the one nearest its close date.
+
+    A close date already past points at the next renewal (the deal is late, not gone).
+    Dated renewals come before evergreen contracts; ties go to the earlier renewal.
+    """
+    best: tuple[tuple[int, int, date, int], RenewalKey] | None = None
     for contract in choices:
-        if contract.evergreen:
-            rank = (1, 0, contract.contract_id)
-            key: RenewalKey = (contract.contract_id, None)
-        else:
-            day = _upcoming_nearest(contract, opportunity.close_date, as_of)
+        for day in upcoming.get(contract.contract_id, []):
             if day is None:
-                continue
-            rank = (0, _distance(opportunity.close_date, day), contract.contract_id)
-            key = (contract.contract_id, day)
-        if best is None or rank < best[0]:
-            best = (rank, key)
+                rank = (1, 0, date.max, contract.contract_id)
+            else:
+                rank = (0, _distance(opportunity.close_date, day), day, contract.contract_id)
+            if best is None or rank < best[0]:
+                best = (rank, (contract.contract_id, day))
     return best[1] if best else None
 
 

@@ -16,12 +16,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
 from csdesk.money import Money
 
 DEFAULT_CYCLE_MONTHS = 12
+
+
+@lru_cache(maxsize=65536)
+def _months_after(start: date, months: int) -> date:
+    # Cached: contracts cluster on a few start dates, and a book has thousands of them.
+    return start + relativedelta(months=months)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ class RenewalContract:
         cycle = self.cycle_months()
         if cycle is None:
             raise ValueError(f"contract {self.contract_id} has no anniversaries")
-        return self.start + relativedelta(months=cycle * number)
+        return _months_after(self.start, cycle * number)
 
     def notice_deadline(self, renewal_date: date) -> date | None:
         """Last day to give notice: the renewal date minus the notice period (auto-renew only)."""
@@ -70,14 +77,17 @@ class RenewalContract:
         return renewal_date - timedelta(days=self.notice_days)
 
 
-def _first_anniversary_number_on_or_after(contract: RenewalContract, day: date) -> int:
+def _first_anniversary_on_or_after(contract: RenewalContract, day: date) -> tuple[int, date]:
+    """The number and date of the first anniversary on or after ``day``."""
     cycle = contract.cycle_months() or DEFAULT_CYCLE_MONTHS
     months = (day.year - contract.start.year) * 12 + (day.month - contract.start.month)
-    # Start one cycle early and step forward: month-end clamping can shift a date by days.
-    number = max(1, months // cycle - 1)
-    while contract.anniversary(number) < day:
+    # This anniversary falls in day's month or before it, so at most one step forward.
+    number = max(1, months // cycle)
+    anniversary = contract.anniversary(number)
+    while anniversary < day:
         number += 1
-    return number
+        anniversary = contract.anniversary(number)
+    return number, anniversary
 
 
 def renewal_dates(contract: RenewalContract, first: date, last: date) -> list[date]:
@@ -87,11 +97,12 @@ def renewal_dates(contract: RenewalContract, first: date, last: date) -> list[da
     if contract.cycle_months() is None:
         return []
 
-    number = _first_anniversary_number_on_or_after(contract, first)
+    number, day = _first_anniversary_on_or_after(contract, first)
     dates = []
-    while (day := contract.anniversary(number)) <= last:
+    while day <= last:
         dates.append(day)
         number += 1
+        day = contract.anniversary(number)
     return dates
 
 
@@ -101,7 +112,7 @@ def next_renewal(contract: RenewalContract, as_of: date) -> date | None:
         return contract.end if contract.end >= as_of else None
     if contract.cycle_months() is None:
         return None
-    return contract.anniversary(_first_anniversary_number_on_or_after(contract, as_of))
+    return _first_anniversary_on_or_after(contract, as_of)[1]
 
 
 def nearest_renewal(contract: RenewalContract, day: date) -> date | None:
@@ -110,8 +121,7 @@ def nearest_renewal(contract: RenewalContract, day: date) -> date | None:
         return contract.end
     if contract.cycle_months() is None:
         return None
-    number = _first_anniversary_number_on_or_after(contract, day)
-    after = contract.anniversary(number)
+    number, after = _first_anniversary_on_or_after(contract, day)
     if number == 1:
         return after
     before = contract.anniversary(number - 1)
