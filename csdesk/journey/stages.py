@@ -28,11 +28,23 @@ from csdesk.journey.rules import JourneyRules
 
 @dataclass(frozen=True)
 class Renewal:
-    """An account's next renewal and the day its milestones start."""
+    """An account's next renewal, the date its milestones count back from, and the day the
+    first of them (T-180, T-90 or T-60 by tier) is reached."""
 
     on: date
-    window_opens: date
+    anchor: date
     horizon_days: int
+
+    @property
+    def window_opens(self) -> date:
+        return self.anchor - timedelta(days=self.horizon_days)
+
+    def describe(self) -> str:
+        text = (f"renews on {self.on.isoformat()}; the T-{self.horizon_days} milestone opened "
+                f"the renewal window on {self.window_opens.isoformat()}")
+        if self.anchor != self.on:
+            text += f" (counted from the notice deadline {self.anchor.isoformat()})"
+        return text
 
 
 @dataclass(frozen=True)
@@ -96,9 +108,7 @@ def decide_stage(facts: JourneyFacts, rules: JourneyRules, as_of: date) -> Stage
 
     renewal = facts.renewal
     if renewal is not None and renewal.window_opens <= as_of <= renewal.on:
-        return StageDecision("renew", max(renewal.window_opens, purchase),
-                             f"renews on {renewal.on.isoformat()}, within the "
-                             f"{renewal.horizon_days}-day renewal window")
+        return StageDecision("renew", max(renewal.window_opens, purchase), renewal.describe())
 
     if facts.expansion is not None:
         return StageDecision("expand", max(min(facts.expansion.opened_on, as_of), purchase),

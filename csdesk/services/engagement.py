@@ -220,6 +220,7 @@ class ScheduleRow:
     account: AccountRef
     touchpoint: Touchpoint
     cadence: str
+    kinds: frozenset[str]
 
     def to_json(self) -> dict[str, Any]:
         t = self.touchpoint
@@ -231,6 +232,7 @@ class ScheduleRow:
             "label": t.label,
             "review": t.review,
             "cadence": self.cadence,
+            "satisfied_by": sorted(self.kinds),
             "due_on": t.due_on.isoformat(),
             "status": t.status,
             "days_until": t.days_until,
@@ -261,9 +263,10 @@ def schedule_of(book: EngagementBook) -> Schedule:
     rows = []
     for acc, ref in book.accounts.items():
         specs = book.plans.for_tier(ref.tier)
-        cadence = {s.key: describe(s) for s in specs}
+        by_key = {s.key: s for s in specs}
         for touchpoint in account_schedule(book.histories[acc], specs, book.as_of):
-            rows.append(ScheduleRow(ref, touchpoint, cadence[touchpoint.key]))
+            spec = by_key[touchpoint.key]
+            rows.append(ScheduleRow(ref, touchpoint, describe(spec), spec.kinds))
     rows.sort(key=lambda r: (r.touchpoint.due_on, r.account.name.casefold(), r.touchpoint.key))
     return Schedule(book.as_of, len(book.accounts), tuple(rows))
 

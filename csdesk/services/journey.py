@@ -139,7 +139,7 @@ def _renewals(session: Session, as_of: date, tiers: dict[int, int]) -> dict[int,
         specs = specs_for_tier(schedule, tiers.get(acc))
         horizon = max((s.days for s in specs), default=0)
         anchor = line.anchor or line.renewal_date
-        renewals[acc] = Renewal(line.renewal_date, anchor - timedelta(days=horizon), horizon)
+        renewals[acc] = Renewal(line.renewal_date, anchor, horizon)
     return renewals
 
 
@@ -363,7 +363,8 @@ def apply_stages(session: Session, as_of: date, rates: RateTable) -> StageApplyR
     """Run the stage rules for every account and store the result (in a unit of work).
 
     A changed stage is entered on the day its condition began (purchase, renewal window,
-    first value...), but never before the previous entry nor after ``as_of``.
+    first value...). When that day is before the previous stage's entry, the account was
+    recorded in that previous stage then, so it enters the new one on ``as_of``.
     """
     rules = load_journey_rules(session)
     facts = journey_facts(session, as_of, rates, rules)
@@ -382,7 +383,7 @@ def apply_stages(session: Session, as_of: date, rates: RateTable) -> StageApplyR
         entered = min(decision.since or as_of, as_of)
         previous = entries.get(account.id)
         if previous is not None and entered < previous[1]:
-            entered = min(previous[1], as_of)
+            entered = as_of
         moves.append(_enter(session, account, before, after, entered, "rule", decision.reason))
     logger.info("journey stages applied as of %s: %d changed, %d unchanged", as_of, len(moves),
                 unchanged)
