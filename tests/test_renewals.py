@@ -5,11 +5,11 @@ As of 1 April 2026:
   90 days' notice, so the notice deadline is 2 April and its milestones fall on 2 January
   (T-90), 1 February (T-60) and 3 March (T-30). Its renewal opportunity closes on 15 June for
   125,000 with the Salesforce value "Best Case". Health green.
-- Beta (tier 3, Bob): 1,000 USD a month, month to month (evergreen). Health red on 1 March
+- Beta (tier 3, Bob): 1,000 USD a month, month to month (evergreen). Health red on 30 March
   (green only on 15 April, after the as-of date).
 - Gamma (tier 1, Ann): 60,000 EUR a year since 15 September 2023, open-ended: renews on
   15 September 2026, 167 days ahead; T-180 was 19 March, T-120 is 18 May. Its opportunity has
-  no contract and the Salesforce value "Omitted" (at risk). Health red.
+  no contract and the Salesforce value "Omitted" (at risk). Health red on 28 March.
 - Delta (tier 2, Bob): 90,000 USD for three years from 1 March 2024: 30,000 a year, renewing
   on 1 March 2027.
 EUR is worth 1.10 USD.
@@ -94,9 +94,9 @@ def ids(context: AppContext) -> dict[str, int]:
             Opportunity(account_id=gamma.id, kind="renewal", name="Gamma renewal",
                         close_date=date(2026, 9, 15), crm_forecast_value="Omitted"),
             _snapshot(acme.id, date(2026, 3, 30), "green"),
-            _snapshot(beta.id, date(2026, 3, 1), "red"),
+            _snapshot(beta.id, date(2026, 3, 30), "red"),
             _snapshot(beta.id, date(2026, 4, 15), "green"),
-            _snapshot(gamma.id, date(2026, 3, 20), "red"),
+            _snapshot(gamma.id, date(2026, 3, 28), "red"),
         ])
         return {"acme": acme.id, "beta": beta.id, "gamma": gamma.id, "delta": delta.id,
                 "acme_contract": acme_contract.id, "gamma_contract": gamma_contract.id}
@@ -295,3 +295,23 @@ def test_timeline_and_next_renewals_for_other_views(context: AppContext,
     assert nearest[ids["acme"]].renewal_date == date(2026, 7, 1)
     assert nearest[ids["delta"]].renewal_date == date(2027, 3, 1)
     assert ids["beta"] not in nearest
+
+
+def test_a_stale_snapshot_gives_way_to_health_scored_on_the_day(
+    run_cli, context: AppContext, ids: dict[str, int]
+) -> None:
+    from csdesk.services.health import compute_health
+
+    # Beta's only snapshot before the as-of date is now a month old: it no longer counts,
+    # and the health service scores Beta on 1 April from what the portfolio holds.
+    with context.write() as session:
+        session.delete(session.get(HealthSnapshot, (ids["beta"], date(2026, 3, 30))))
+        session.add(_snapshot(ids["beta"], date(2026, 3, 1), "red"))
+    with context.read() as session:
+        expected = compute_health(session, date(2026, 4, 1), None, [ids["beta"]])[ids["beta"]]
+    assert expected.band != "red"
+
+    data = run_cli("renewals", "--as-of", AS_OF, "--json").json()
+    assert data["evergreen"][0]["health_band"] == expected.band
+    risk = run_cli("forecast", "--as-of", AS_OF, "--json").json()["arr_at_risk"]
+    assert risk["by_health"]["amount"] == "0.00"

@@ -80,6 +80,8 @@ AT_RISK_HORIZON = declare(
 )
 
 DEFAULT_WINDOW = relativedelta(months=18)
+# Health history is daily for 90 days and weekly before: a week-old snapshot is current.
+SNAPSHOT_FRESH_DAYS = 7
 
 
 # Loading -----------------------------------------------------------------------------------
@@ -115,24 +117,41 @@ def load_accounts(session: Session, as_of: date) -> dict[int, AccountFacts]:
     """Every account with its effective tier and its health band on ``as_of``.
 
     The band is the one of the latest health snapshot on or before ``as_of`` (one index
-    lookup per account, so a long snapshot history stays cheap).
+    lookup per account, so a long snapshot history stays cheap). Accounts without a snapshot
+    from the week before are scored on the spot by the health service.
     """
-    latest_band = (
-        select(HealthSnapshot.band)
-        .where(HealthSnapshot.account_id == Account.id, HealthSnapshot.as_of <= as_of)
-        .order_by(HealthSnapshot.as_of.desc())
-        .limit(1)
-        .correlate(Account)
-        .scalar_subquery()
-    )
+    def latest(column: Any) -> Any:
+        return (
+            select(column)
+            .where(HealthSnapshot.account_id == Account.id, HealthSnapshot.as_of <= as_of)
+            .order_by(HealthSnapshot.as_of.desc())
+            .limit(1)
+            .correlate(Account)
+            .scalar_subquery()
+        )
+
     stmt = select(
         Account.id, Account.name, Account.owner,
-        func.coalesce(Account.tier_override, Account.tier), latest_band,
+        func.coalesce(Account.tier_override, Account.tier),
+        latest(HealthSnapshot.band), latest(HealthSnapshot.as_of),
     )
+    rows = session.execute(stmt).all()
+    fresh_from = as_of - timedelta(days=SNAPSHOT_FRESH_DAYS)
+    stale = [row[0] for row in rows if row[5] is None or row[5] < fresh_from]
+    scored = _bands_now(session, as_of, stale) if stale else {}
     return {
-        row[0]: AccountFacts(row[0], row[1], row[2], row[3], row[4])
-        for row in session.execute(stmt)
+        row[0]: AccountFacts(row[0], row[1], row[2], row[3],
+                             scored.get(row[0], row[4]) if row[0] in scored else row[4])
+        for row in rows
     }
+
+
+def _bands_now(session: Session, as_of: date, account_ids: list[int]) -> dict[int, str | None]:
+    # Imported here: the health service is heavier and unrelated to most renewal work.
+    from csdesk.services.health import compute_health
+
+    results = compute_health(session, as_of, None, account_ids)
+    return {account_id: result.band for account_id, result in results.items()}
 
 
 def load_opportunities(session: Session) -> list[RenewalOpportunity]:
