@@ -11,6 +11,7 @@ from csdesk.charts.series import TrendPoint, plotted_values
 from csdesk.charts.style import (
     ACCENT,
     BAND_FILLS,
+    FONT_SIZE,
     MUTED,
     font,
     new_figure,
@@ -60,7 +61,7 @@ def health_trend_figure(
     axes.plot([last_day], [last_value], marker="o", color=ACCENT, markersize=4.5)
     axes.annotate(f"{last_value:.0f}", (last_day, last_value), xytext=(6, 0),
                   textcoords="offset points", va="center", color=ACCENT,
-                  fontproperties=font(weight="bold"))
+                  fontproperties=font(FONT_SIZE + 0.5))
 
     axes.set_ylim(0, 100)
     axes.set_yticks([0, yellow_from, green_from, 100])

@@ -52,9 +52,13 @@ def palette_colour(key: str | None, default: str = ACCENT) -> str:
     return BAND_COLOURS.get(key) or CATEGORY_COLOURS.get(key) or default
 
 
-def font(size: float = FONT_SIZE, weight: str = "normal") -> FontProperties:
-    """The shipped fonts in fallback order, so any script draws without missing glyphs."""
-    return FontProperties(family=matplotlib_families(), size=size, weight=weight)
+def font(size: float = FONT_SIZE) -> FontProperties:
+    """The shipped fonts in fallback order, so any script draws without missing glyphs.
+
+    Charts use the regular weight only: the CJK face has no bold, and asking for one makes
+    matplotlib warn on every label.
+    """
+    return FontProperties(family=matplotlib_families(), size=size)
 
 
 @contextmanager
@@ -99,7 +103,7 @@ def style_axes(axes: Axes) -> None:
 
 def set_title(axes: Axes, title: str | None) -> None:
     if title:
-        axes.set_title(title, loc="left", fontproperties=font(FONT_SIZE + 1.5, "bold"),
+        axes.set_title(title, loc="left", fontproperties=font(FONT_SIZE + 1.5),
                        color=INK)
 
 
