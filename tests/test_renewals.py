@@ -38,6 +38,7 @@ from csdesk.services.renewals import (
     FORECAST_MAPPING,
     MILESTONES,
     account_next_renewals,
+    load_book,
     renewal_timeline,
 )
 from csdesk.services.settings import set_setting
@@ -195,6 +196,9 @@ def test_forecast_text_names_both_parts_of_arr_at_risk(run_cli, ids: dict[str, i
     assert "red health:                $12,000.00" in result.out
     assert "at risk or churn forecast: $0.00" in result.out
     assert "not NRR/GRR of the whole base" in result.out
+    matrix = result.out.split("Expected by category and quarter")[1]
+    best_case = next(line for line in matrix.splitlines() if line.startswith("Best case"))
+    assert best_case.split()[2:] == ["$0.00", "$75,000.00", "$0.00", "$0.00"]
 
 
 def test_milestone_tasks_are_raised_once(run_cli, context: AppContext,
@@ -291,6 +295,12 @@ def test_timeline_and_next_renewals_for_other_views(context: AppContext,
     assert by_month["2026-09"].by_health["red"] == Money(Decimal("66000.00"), "USD")
     assert by_month["2027-03"].count == 1
     assert timeline.evergreen_count == 1
+
+    with context.read() as session:
+        only_acme = load_book(session, date(2026, 4, 1), [ids["acme"]])
+    assert [c.contract_id for c in only_acme.contracts] == [ids["acme_contract"]]
+    assert list(only_acme.accounts) == [ids["acme"]]
+    assert len(only_acme.opportunities) == 1
 
     assert nearest[ids["acme"]].renewal_date == date(2026, 7, 1)
     assert nearest[ids["delta"]].renewal_date == date(2027, 3, 1)

@@ -9,7 +9,7 @@ JSON settings a team can change.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -87,13 +87,17 @@ SNAPSHOT_FRESH_DAYS = 7
 # Loading -----------------------------------------------------------------------------------
 
 
-def load_contracts(session: Session) -> list[RenewalContract]:
+def load_contracts(
+    session: Session, account_ids: Collection[int] | None = None
+) -> list[RenewalContract]:
     """Every recurring, non-trial contract with ARR above zero, ended ones included."""
     stmt = select(
         Contract.id, Contract.account_id, Contract.name, Contract.start_date, Contract.end_date,
         Contract.term_months, Contract.billing_frequency, Contract.amount_minor,
         Contract.currency, Contract.amount_period, Contract.auto_renew, Contract.notice_days,
     ).where(Contract.recurring.is_(True), Contract.is_trial.is_(False))
+    if account_ids is not None:
+        stmt = stmt.where(Contract.account_id.in_(list(account_ids)))
     contracts = []
     for row in session.execute(stmt):
         amount = Money.from_minor(row.amount_minor, row.currency)
@@ -113,7 +117,9 @@ def load_contracts(session: Session) -> list[RenewalContract]:
     return contracts
 
 
-def load_accounts(session: Session, as_of: date) -> dict[int, AccountFacts]:
+def load_accounts(
+    session: Session, as_of: date, account_ids: Collection[int] | None = None
+) -> dict[int, AccountFacts]:
     """Every account with its effective tier and its health band on ``as_of``.
 
     The band is the one of the latest health snapshot on or before ``as_of`` (one index
@@ -135,6 +141,8 @@ def load_accounts(session: Session, as_of: date) -> dict[int, AccountFacts]:
         func.coalesce(Account.tier_override, Account.tier),
         latest(HealthSnapshot.band), latest(HealthSnapshot.as_of),
     )
+    if account_ids is not None:
+        stmt = stmt.where(Account.id.in_(list(account_ids)))
     rows = session.execute(stmt).all()
     fresh_from = as_of - timedelta(days=SNAPSHOT_FRESH_DAYS)
     stale = [row[0] for row in rows if row[5] is None or row[5] < fresh_from]
@@ -154,7 +162,9 @@ def _bands_now(session: Session, as_of: date, account_ids: list[int]) -> dict[in
     return {account_id: result.band for account_id, result in results.items()}
 
 
-def load_opportunities(session: Session) -> list[RenewalOpportunity]:
+def load_opportunities(
+    session: Session, account_ids: Collection[int] | None = None
+) -> list[RenewalOpportunity]:
     """Renewal and expansion opportunities, each with its forecast category resolved."""
     mapping = parse_mapping(get_setting(session, FORECAST_MAPPING.key))
     stmt = select(
@@ -163,6 +173,8 @@ def load_opportunities(session: Session) -> list[RenewalOpportunity]:
         Opportunity.crm_forecast_value, Opportunity.is_closed, Opportunity.is_won,
         Opportunity.kind, Opportunity.name,
     ).where(Opportunity.kind.in_(("renewal", "expansion")))
+    if account_ids is not None:
+        stmt = stmt.where(Opportunity.account_id.in_(list(account_ids)))
     opportunities = []
     for row in session.execute(stmt):
         amount = None
@@ -210,9 +222,13 @@ class RenewalBook:
         return build_lines(self.contracts, self.accounts, self.opportunities, as_of, until)
 
 
-def load_book(session: Session, as_of: date) -> RenewalBook:
-    return RenewalBook(load_contracts(session), load_accounts(session, as_of),
-                       load_opportunities(session))
+def load_book(
+    session: Session, as_of: date, account_ids: Collection[int] | None = None
+) -> RenewalBook:
+    """The renewal book of every account, or only of ``account_ids``."""
+    return RenewalBook(load_contracts(session, account_ids),
+                       load_accounts(session, as_of, account_ids),
+                       load_opportunities(session, account_ids))
 
 
 def _first_per_contract(lines: Iterable[RenewalLine]) -> list[RenewalLine]:

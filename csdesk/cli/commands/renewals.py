@@ -164,6 +164,15 @@ def run_forecast(args: argparse.Namespace) -> int:
         [(label(t.category), t.probability, t.count, _money(t.renewable), _money(t.forecast),
           _money(t.expected)) for t in summary.by_category if t.count],
     )
+    print()
+    print("Expected by category and quarter")
+    columns = [q.quarter.label for q in summary.quarters]
+    matrix = []
+    for index, total in enumerate(summary.by_category):
+        if total.count:
+            matrix.append((label(total.category),
+                           *(_money(q.categories[index].expected) for q in summary.quarters)))
+    print_table(["category", *columns], matrix)
     risk = summary.at_risk
     print()
     print(f"ARR at risk in the next {risk.horizon_days} days (to {risk.until.isoformat()}): "
