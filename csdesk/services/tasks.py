@@ -52,7 +52,8 @@ def raise_task(
         existing.title = title
         existing.detail = detail
         existing.severity = severity
-        existing.last_seen_on = as_of
+        # A run for an earlier day (``--as-of`` in the past) must not move this back.
+        existing.last_seen_on = max(as_of, existing.last_seen_on or as_of)
         if due_on is not None and existing.due_on is None:
             existing.due_on = due_on
         return RaisedTask(existing, created=False)
