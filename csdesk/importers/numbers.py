@@ -162,7 +162,10 @@ def parse_whole(text: str) -> int:
         return int(text)
     except ValueError:
         pass
-    value, currency = parse_amount(text)
+    try:
+        value, currency = parse_amount(text)
+    except NumberError:
+        raise NumberError(f"'{text.strip()}' is not a whole number") from None
     if currency is not None or value != value.to_integral_value():
         raise NumberError(f"'{text.strip()}' is not a whole number")
     return int(value)

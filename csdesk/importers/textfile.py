@@ -226,8 +226,7 @@ def _malformed(name: str, line: int, reason: str, text: str, skip: int, delimite
                header: list[str]) -> Problem:
     """Explain a csv error: which line, which column, and what to look for."""
     rest = "\n".join(text.splitlines()[skip:])
-    loose = next(csv.reader(io.StringIO(rest, newline=""), delimiter=delimiter), [])
-    index = max(len(loose) - 1, 0)
+    index = _quote_problem_field(rest, delimiter)
     column = header[index].strip() if index < len(header) else f"#{index + 1}"
     if "unexpected end of data" in reason:
         message = ("a quoted value starts here and its closing quote (\") is missing, "
@@ -241,6 +240,31 @@ def _malformed(name: str, line: int, reason: str, text: str, skip: int, delimite
     else:
         message = f"this line is not valid CSV ({reason})"
     return Problem(name, line, column if header else None, message)
+
+
+def _quote_problem_field(text: str, delimiter: str) -> int:
+    """Which field of the record at the start of ``text`` has the quoting problem: the first
+    one whose closing quote is not followed by the delimiter, else the one left open."""
+    field_index, quoted, at_start, i = 0, False, True, 0
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"':
+                if text[i + 1:i + 2] == '"':
+                    i += 2
+                    continue
+                quoted = False
+                if text[i + 1:i + 2] not in (delimiter, "\r", "\n", ""):
+                    return field_index
+        elif ch == '"' and at_start:
+            quoted = True
+        elif ch == delimiter:
+            field_index += 1
+        elif ch in "\r\n":
+            return field_index
+        at_start = ch == delimiter and not quoted
+        i += 1
+    return field_index
 
 
 def _data_rows(

@@ -49,6 +49,8 @@ def plan(ctx: KindContext) -> KindOutcome:
     records: list[RowRecord] = []
     for i, (line, account_id) in enumerate(zip(ctx.parsed.lines, ctx.account_ids,
                                                strict=True)):
+        if account_id is None:
+            continue  # already reported: the account is unknown
         values: dict[str, Any] = {"account_id": account_id}
         values.update((name, column[i]) for name, column in columns)
         if kinds[i] is not None:

@@ -30,6 +30,8 @@ def plan(ctx: KindContext) -> KindOutcome:
     empty: list[str] = []
     for i, (line, account_id) in enumerate(zip(ctx.parsed.lines, ctx.account_ids,
                                                strict=True)):
+        if account_id is None:
+            continue  # already reported: the account is unknown
         row = {name: column[i] for name, column in columns.items()}
         if row["score"] is None:
             empty.append(f"line {line}")
