@@ -34,6 +34,7 @@ from csdesk.models import (
 )
 from csdesk.money import Money
 from csdesk.services.context import AppContext
+from csdesk.services.health import compute_health
 from csdesk.services.renewals import (
     FORECAST_MAPPING,
     MILESTONES,
@@ -310,8 +311,6 @@ def test_timeline_and_next_renewals_for_other_views(context: AppContext,
 def test_a_stale_snapshot_gives_way_to_health_scored_on_the_day(
     run_cli, context: AppContext, ids: dict[str, int]
 ) -> None:
-    from csdesk.services.health import compute_health
-
     # Beta's only snapshot before the as-of date is now a month old: it no longer counts,
     # and the health service scores Beta on 1 April from what the portfolio holds.
     with context.write() as session:

@@ -172,9 +172,16 @@ def _register_review(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _given(args: argparse.Namespace, mapping: dict[str, str]) -> dict[str, Any]:
-    """The options the user gave, renamed to the service's field names."""
-    return {field: getattr(args, option) for option, field in mapping.items()
-            if getattr(args, option, None) is not None or option == "due" and hasattr(args, "due")}
+    """The options the user gave, renamed to the service's field names.
+
+    ``--due`` is absent unless given, and may be given empty to clear the date (None).
+    """
+    given = {}
+    for option, field in mapping.items():
+        value = getattr(args, option, None)
+        if value is not None or (option == "due" and hasattr(args, "due")):
+            given[field] = value
+    return given
 
 
 OBJECTIVE_OPTIONS = {"outcome": "outcome_id", "title": "title", "kpi": "kpi", "unit": "unit",
