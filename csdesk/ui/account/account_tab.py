@@ -67,6 +67,7 @@ def make_table(model: RecordTableModel, name: str, stretch_column: int | None = 
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setDefaultSectionSize(120)
     header.setStretchLastSection(stretch_column is None)
+    header.setMinimumSectionSize(40)
     if stretch_column is not None:
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     return table, proxy

@@ -14,7 +14,7 @@ from csdesk.ui.workspace import Workspace
 
 
 class ContractsTab(AccountTab):
-    TITLE = "Contracts & renewals"
+    TITLE = "Contracts && renewals"  # && shows one ampersand in a tab
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
