@@ -118,13 +118,17 @@ def load_contracts(
 
 
 def load_accounts(
-    session: Session, as_of: date, account_ids: Collection[int] | None = None
+    session: Session,
+    as_of: date,
+    account_ids: Collection[int] | None = None,
+    with_health: bool = True,
 ) -> dict[int, AccountFacts]:
     """Every account with its effective tier and its health band on ``as_of``.
 
     The band is the one of the latest health snapshot on or before ``as_of`` (one index
     lookup per account, so a long snapshot history stays cheap). Accounts without a snapshot
-    from the week before are scored on the spot by the health service.
+    from the week before are scored on the spot by the health service. ``with_health=False``
+    skips that scoring, for uses that never look at health (only snapshot bands are kept).
     """
     def latest(column: Any) -> Any:
         return (
@@ -145,7 +149,7 @@ def load_accounts(
         stmt = stmt.where(Account.id.in_(list(account_ids)))
     rows = session.execute(stmt).all()
     fresh_from = as_of - timedelta(days=SNAPSHOT_FRESH_DAYS)
-    stale = [row[0] for row in rows if row[5] is None or row[5] < fresh_from]
+    stale = [row[0] for row in rows if with_health and (row[5] is None or row[5] < fresh_from)]
     scored = _bands_now(session, as_of, stale) if stale else {}
     return {
         row[0]: AccountFacts(row[0], row[1], row[2], row[3],
@@ -223,11 +227,18 @@ class RenewalBook:
 
 
 def load_book(
-    session: Session, as_of: date, account_ids: Collection[int] | None = None
+    session: Session,
+    as_of: date,
+    account_ids: Collection[int] | None = None,
+    with_health: bool = True,
 ) -> RenewalBook:
-    """The renewal book of every account, or only of ``account_ids``."""
+    """The renewal book of every account, or only of ``account_ids``.
+
+    ``with_health=False`` takes health bands from stored snapshots only (see
+    :func:`load_accounts`), for callers that do not show health.
+    """
     return RenewalBook(load_contracts(session, account_ids),
-                       load_accounts(session, as_of, account_ids),
+                       load_accounts(session, as_of, account_ids, with_health),
                        load_opportunities(session, account_ids))
 
 
@@ -390,8 +401,11 @@ def upcoming_renewals(
 
 
 def account_next_renewals(session: Session, as_of: date) -> dict[int, RenewalLine]:
-    """Each account's next dated renewal (its earliest), for alerts and the day view."""
-    book = load_book(session, as_of)
+    """Each account's next dated renewal (its earliest), for alerts and the day view.
+
+    Health bands on these lines come from stored snapshots only.
+    """
+    book = load_book(session, as_of, with_health=False)
     nearest: dict[int, RenewalLine] = {}
     for line in book.lines(as_of, as_of + relativedelta(years=6)):
         if line.renewal_date is not None:
@@ -568,7 +582,7 @@ def closed_renewals(
     session: Session, first: date, last: date, rates: RateTable
 ) -> list[Booking]:
     """Renewal and expansion opportunities closed from ``first`` to ``last``, with types."""
-    book = load_book(session, last)
+    book = load_book(session, last, with_health=False)
     return closed_bookings(book.contracts, book.accounts, book.opportunities, first, last, rates)
 
 
@@ -625,7 +639,7 @@ def run_milestones(session: Session, as_of: date) -> MilestoneRun:
     again, so running this daily (or twice a day) is safe.
     """
     schedule = _schedule(session)
-    book = load_book(session, as_of)
+    book = load_book(session, as_of, with_health=False)
     longest = max((s.days for specs in schedule.values() for s in specs), default=0)
     notice = max((c.notice_days or 0 for c in book.contracts), default=0)
     lines = _first_per_contract(book.lines(as_of, as_of + timedelta(days=longest + notice)))
