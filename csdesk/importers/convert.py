@@ -104,7 +104,8 @@ def _cells(table: CsvTable, binding: Binding, mapping: Mapping) -> list[str]:
     position = binding.column
     column = [row[position] for row in table.rows]
     default = mapping.defaults.get(binding.field)
-    if default is not None:
+    # A default currency yields to a currency symbol in the amount (see KindContext.money).
+    if default is not None and binding.field != "currency":
         column = [cell if cell.strip() else default for cell in column]
     if binding.field in mapping.values:
         column = [mapping.translate(binding.field, cell) for cell in column]

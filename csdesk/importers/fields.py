@@ -188,7 +188,9 @@ OPPORTUNITIES = _kind("opportunities", "opportunity", "opportunity", [
               choices=_choices(FORECAST_CATEGORIES, best_case=("best case", "bestcase",
                                                                "upside"),
                                at_risk=("risk", "at risk"), closed_won=("won",),
-                               closed_lost=("lost", "omitted"))),
+                               closed_lost=("lost",),
+                               # Salesforce's "Closed" is won or lost by the stage.
+                               closed=("closed",), omitted=("omitted",))),
 ], one_of=(("account", "account_name"),))
 
 USAGE = _kind("usage", "usage_daily", "usage row", [

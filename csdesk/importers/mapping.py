@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from csdesk.errors import CsdeskError
 from csdesk.importers.dates import DATE_ORDERS
 from csdesk.importers.fields import KindSpec, header_key, kind_spec
-from csdesk.importers.numbers import FALSE_WORDS, TRUE_WORDS
+from csdesk.importers.numbers import FALSE_WORDS, TRUE_WORDS, known_currency
 from csdesk.importers.problems import ProblemList
 
 SECTIONS = ("kind", "source", "key", "columns", "constants", "defaults", "values", "booleans",
@@ -142,6 +142,11 @@ def _build(data: dict[str, Any], name: str, kind: KindSpec, problems: ProblemLis
     mapping.defaults = _field_table(data, "defaults", kind, problems)
     for field_name in set(mapping.columns) & set(mapping.constants):
         problems.add(None, None, f"'{field_name}' has both a column and a constant; keep one")
+    for section in ("constants", "defaults"):
+        code = getattr(mapping, section).get("currency", "USD").strip().upper()
+        if len(code) != 3 or not known_currency(code):
+            problems.add(None, None, f"[{section}] currency: '{code}' is not an ISO 4217 "
+                         "currency code (e.g. EUR)")
     mapping.values = _values(data.get("values", {}), kind, problems)
     _booleans(data.get("booleans", {}), mapping, problems)
     mapping.options = _options(data.get("options", {}), problems)

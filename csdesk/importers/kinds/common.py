@@ -122,7 +122,8 @@ class KindContext:
                               f"the amount is in {marked} but {self.parsed.where('currency')} "
                               f"says {column}")
             return None
-        money = Money(amount, column or marked or self.default_currency)
+        fallback = self.mapping.defaults.get("currency", self.default_currency).upper()
+        money = Money(amount, column or marked or fallback)
         if money.rounded().amount != amount:
             self.anomalies.add("amount_rounded", "amounts with more decimals than their "
                                "currency has (rounded half to even)", line,

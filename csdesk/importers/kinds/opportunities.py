@@ -52,6 +52,10 @@ def plan(ctx: KindContext) -> KindOutcome:
         state = closed_state(values.get("stage"), values.get("forecast_category"))
         if state is not None:
             values["is_closed"], values["is_won"] = state
+        if values.get("forecast_category") == "closed":
+            values["forecast_category"] = "closed_won" if state and state[1] else "closed_lost"
+        elif values.get("forecast_category") == "omitted":
+            values["forecast_category"] = None
         records.append(RowRecord(line, drop_null_required("opportunity", values), external[i]))
 
     outcome = KindOutcome()
