@@ -246,7 +246,7 @@ def detractor_follow_up_rate(session: Session, start: date, end: date) -> Follow
     """
     counts: Mapping[str, int] = dict(session.execute(select(Task.status, func.count()).where(
         Task.source_key == DETRACTOR_KEY, Task.raised_on >= start, Task.raised_on <= end,
-    ).group_by(Task.status)).tuples().all())
+    ).group_by(Task.status)).all())
     raised = sum(counts.values())
     return FollowUpRate(start, end, raised, counts.get("done", 0))
 

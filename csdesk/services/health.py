@@ -574,7 +574,7 @@ def ensure_up_to_date(context: AppContext, as_of: date) -> int:
             return 0
         last = dict(session.execute(select(
             HealthSnapshot.account_id, func.max(HealthSnapshot.as_of)).group_by(
-            HealthSnapshot.account_id)).tuples().all())
+            HealthSnapshot.account_id)).all())
 
     groups: dict[date | None, list[int]] = defaultdict(list)
     for account_id in ids:

@@ -142,7 +142,7 @@ def list_tasks(
     )
     if account_id is not None:
         stmt = stmt.where(Task.account_id == account_id)
-    rows: list[tuple[Task, str | None]] = [(t, n) for t, n in session.execute(stmt).tuples()]
+    rows: list[tuple[Task, str | None]] = [(t, n) for t, n in session.execute(stmt)]
     if open_only:
         rows = [(t, n) for t, n in rows if is_visible(t, as_of)]
     return rows
