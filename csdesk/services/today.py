@@ -248,7 +248,7 @@ def _visible_tasks(session: Session, as_of: date, scope: OwnerScope) -> list[Tas
             .where(Task.status == "open")
             .order_by(Task.due_on, Task.id))
     items = []
-    for task, name, owner in session.execute(stmt).tuples():
+    for task, name, owner in session.execute(stmt):
         if not is_visible(task, as_of) or (task.raised_on and task.raised_on > as_of):
             continue
         responsible = owner if task.account_id is not None else task.owner
