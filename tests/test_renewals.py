@@ -9,7 +9,7 @@ As of 1 April 2026:
   (green only on 15 April, after the as-of date).
 - Gamma (tier 1, Ann): 60,000 EUR a year since 15 September 2023, open-ended: renews on
   15 September 2026, 167 days ahead; T-180 was 19 March, T-120 is 18 May. Its opportunity has
-  no contract and the Salesforce value "Omitted" (at risk). Health red on 28 March.
+  no contract and the Salesforce value "Omitted" (at risk). Health red on 30 March.
 - Delta (tier 2, Bob): 90,000 USD for three years from 1 March 2024: 30,000 a year, renewing
   on 1 March 2027.
 EUR is worth 1.10 USD.
@@ -49,8 +49,11 @@ AS_OF = "2026-04-01"
 
 
 def _snapshot(account_id: int, day: date, band: str) -> HealthSnapshot:
-    return HealthSnapshot(account_id=account_id, as_of=day, status="scored", score=50.0,
-                          band=band, scorecard="default", measures="{}")
+    # Weekly, as the health service keeps history older than 90 days: opening the portfolio
+    # thins old daily snapshots, and today's date must not change what these tests see.
+    return HealthSnapshot(account_id=account_id, as_of=day, granularity="weekly",
+                          status="scored", score=50.0, band=band, scorecard="default",
+                          measures="{}")
 
 
 def _money(amount: str, currency: str) -> int:
@@ -98,7 +101,7 @@ def ids(context: AppContext) -> dict[str, int]:
             _snapshot(acme.id, date(2026, 3, 30), "green"),
             _snapshot(beta.id, date(2026, 3, 30), "red"),
             _snapshot(beta.id, date(2026, 4, 15), "green"),
-            _snapshot(gamma.id, date(2026, 3, 28), "red"),
+            _snapshot(gamma.id, date(2026, 3, 30), "red"),
         ])
         return {"acme": acme.id, "beta": beta.id, "gamma": gamma.id, "delta": delta.id,
                 "acme_contract": acme_contract.id, "gamma_contract": gamma_contract.id}

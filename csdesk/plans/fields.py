@@ -68,18 +68,22 @@ def choice(value: str, allowed: Sequence[str], what: str, where: str | None = No
 
 
 def status(value: str, where: str | None = None) -> str:
+    """An objective status (not_started, on_track, at_risk, done)."""
     return choice(value, OBJECTIVE_STATUSES, "status", where)
 
 
 def owner_side(value: str, where: str | None = None) -> str:
+    """Who owns an item: ours or theirs."""
     return choice(value, OWNER_SIDES, "owner side", where)
 
 
 def review_kind(value: str, where: str | None = None) -> str:
+    """QBR or EBR."""
     return choice(value, REVIEW_KINDS, "review kind", where)
 
 
 def iso_date(value: str, what: str) -> date:
+    """A date written YYYY-MM-DD."""
     try:
         return date.fromisoformat(value.strip())
     except ValueError:

@@ -90,6 +90,8 @@ DEFAULT_TEMPLATES: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class ObjectiveTemplate:
+    """An objective a new plan starts with."""
+
     title: str
     kpi: str | None = None
     unit: str | None = None
@@ -104,6 +106,8 @@ class ObjectiveTemplate:
 
 @dataclass(frozen=True)
 class OutcomeTemplate:
+    """An outcome a new plan starts with."""
+
     title: str
     description: str | None
     objectives: tuple[ObjectiveTemplate, ...]
@@ -111,6 +115,8 @@ class OutcomeTemplate:
 
 @dataclass(frozen=True)
 class MilestoneTemplate:
+    """A milestone a new plan starts with."""
+
     title: str
     due_in_days: int | None = None
     first_value: bool = False
@@ -121,12 +127,15 @@ class MilestoneTemplate:
 
 @dataclass(frozen=True)
 class PlanTemplate:
+    """A named template: outcomes with objectives, and milestones."""
+
     name: str
     outcomes: tuple[OutcomeTemplate, ...]
     milestones: tuple[MilestoneTemplate, ...]
 
 
 def template_name_for_tier(tier: int | None) -> str:
+    """The default template of a tier (tier 3 when the tier is unknown)."""
     return f"tier{tier if tier in (1, 2, 3) else 3}"
 
 

@@ -30,6 +30,8 @@ def progress(baseline: str | None, target: str | None, current: str | None) -> D
 
 @dataclass(frozen=True)
 class ObjectiveView:
+    """An objective with its KPI values and whether it is overdue."""
+
     id: int
     outcome_id: int
     title: str
@@ -70,6 +72,8 @@ class ObjectiveView:
 
 @dataclass(frozen=True)
 class OutcomeView:
+    """A customer outcome and its objectives."""
+
     id: int
     title: str
     description: str | None
@@ -88,6 +92,8 @@ class OutcomeView:
 
 @dataclass(frozen=True)
 class MilestoneView:
+    """A plan milestone; one may mark first value."""
+
     id: int
     title: str
     due_on: date | None
@@ -112,6 +118,8 @@ class MilestoneView:
 
 @dataclass(frozen=True)
 class ActionItemView:
+    """An action item of a review: the task it became."""
+
     task_id: int
     review_id: int
     title: str
@@ -134,6 +142,8 @@ class ActionItemView:
 
 @dataclass(frozen=True)
 class ReviewView:
+    """A business review with its attendees and action items."""
+
     id: int
     kind: str
     held_on: date

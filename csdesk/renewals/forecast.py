@@ -38,6 +38,7 @@ class Quarter:
 
 
 def quarter_of(day: date) -> Quarter:
+    """The calendar quarter holding ``day``."""
     start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     return Quarter(start, start + relativedelta(months=3) - timedelta(days=1))
 

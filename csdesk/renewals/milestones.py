@@ -92,6 +92,7 @@ DEFAULT_SCHEDULE = parse_schedule(DEFAULT_SCHEDULE_DOCUMENT)
 
 
 def specs_for_tier(schedule: MilestoneSchedule, tier: int | None) -> tuple[MilestoneSpec, ...]:
+    """The milestones of a tier (accounts without a tier get the tier-3 steps)."""
     return schedule.get(tier if tier in (1, 2, 3) else UNTIERED, ())
 
 

@@ -22,6 +22,7 @@ HEALTH_BANDS = ("green", "yellow", "red", "unknown")
 
 
 def health_key(band: str | None) -> str:
+    """The health column a band falls in (no band: unknown)."""
     return band if band in HEALTH_BANDS else "unknown"
 
 
@@ -78,6 +79,7 @@ class RenewalTimeline:
 
 
 def month_starts(as_of: date, months: int) -> list[date]:
+    """First days of ``months`` calendar months from the month of ``as_of``."""
     first = as_of.replace(day=1)
     return [first + relativedelta(months=i) for i in range(months)]
 

@@ -66,6 +66,7 @@ def _tier(account: Account) -> int | None:
 
 
 def find_plan(session: Session, account: Account) -> SuccessPlan | None:
+    """The account's success plan, if it has one."""
     return session.scalars(
         select(SuccessPlan).where(SuccessPlan.account_id == account.id)
     ).first()
@@ -256,6 +257,7 @@ def _outcome(session: Session, account: Account, outcome_id: int) -> Outcome:
 def add_outcome(
     session: Session, account_key: str, title: str, description: str | None = None
 ) -> Outcome:
+    """Add an outcome at the end of the account's plan (started if needed)."""
     account = find_account(session, account_key)
     clean_title = fields.title(title, "the outcome")
     plan = _plan_for_edit(session, account)
@@ -377,6 +379,7 @@ def update_objective(
 
 
 def delete_objective(session: Session, account_key: str, objective_id: int) -> None:
+    """Delete an objective (it leaves a tombstone)."""
     account = find_account(session, account_key)
     session.delete(_objective(session, account, objective_id))
     session.flush()
@@ -450,6 +453,7 @@ def add_milestone(session: Session, account_key: str, values: Mapping[str, Any])
 def update_milestone(
     session: Session, account_key: str, milestone_id: int, changes: Mapping[str, Any]
 ) -> list[FieldChange]:
+    """Change any of :data:`MILESTONE_FIELDS`; marking first value unmarks the other."""
     account = find_account(session, account_key)
     milestone = _milestone(session, account, milestone_id)
     where = f"milestone {milestone_id}"
@@ -462,6 +466,7 @@ def update_milestone(
 
 
 def delete_milestone(session: Session, account_key: str, milestone_id: int) -> None:
+    """Delete a milestone (it leaves a tombstone)."""
     account = find_account(session, account_key)
     session.delete(_milestone(session, account, milestone_id))
     session.flush()

@@ -198,6 +198,7 @@ def load_opportunities(
 
 
 def probabilities(session: Session) -> dict[str, Decimal]:
+    """The forecast probability of each category, from the settings."""
     return parse_probabilities(get_setting(session, FORECAST_PROBABILITIES.key))
 
 
@@ -600,6 +601,8 @@ def renewal_timeline(
 
 @dataclass(frozen=True)
 class RaisedMilestone:
+    """A milestone task raised by one run."""
+
     line: RenewalLine
     milestone: MilestoneDate
     task_id: int

@@ -49,6 +49,7 @@ def _options(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the plan and review commands."""
     plan = subparsers.add_parser(
         "plan", parents=[common], help="show or edit an account's success plan",
         description="Without an action, show the plan. Actions: init, outcome, objective, "
@@ -266,6 +267,7 @@ def _plain(value: Any) -> str:
 
 
 def run_plan(args: argparse.Namespace) -> int:
+    """Show the plan, or apply one edit and confirm it."""
     with portfolio(args) as context:
         message = _edit(context, args) if args.action else None
         with context.read() as session:
@@ -326,6 +328,7 @@ def print_plan(view: PlanView) -> None:
 
 
 def run_review_add(args: argparse.Namespace) -> int:
+    """Record a business review and its action items."""
     with portfolio(args) as context:
         with context.write("user", context="review add") as session:
             review = plans.add_review(
@@ -349,6 +352,7 @@ def run_review_add(args: argparse.Namespace) -> int:
 
 
 def run_review_list(args: argparse.Namespace) -> int:
+    """List an account's business reviews."""
     with portfolio(args) as context, context.read() as session:
         reviews = plans.list_reviews(session, args.account)
     if args.json:

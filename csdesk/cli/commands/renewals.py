@@ -34,6 +34,7 @@ def _days(text: str) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the renewals, forecast and milestones commands."""
     renewals = subparsers.add_parser(
         "renewals", parents=[common], help="upcoming renewals with forecast and milestones"
     )
@@ -91,6 +92,7 @@ def _total_text(rates: RateTable, amounts: list[Money]) -> str:
 
 
 def run_renewals(args: argparse.Namespace) -> int:
+    """Print the upcoming renewals."""
     with portfolio(args) as context, context.read() as session:
         rates = load_rates(session)
         listing = upcoming_renewals(session, as_of(args), rates, args.within, args.owner)
@@ -142,6 +144,7 @@ def _money(money: Money) -> str:
 
 
 def run_forecast(args: argparse.Namespace) -> int:
+    """Print the renewal forecast."""
     with portfolio(args) as context, context.read() as session:
         summary = forecast_summary(session, as_of(args), load_rates(session), args.horizon)
     if args.json:
@@ -197,6 +200,7 @@ def run_forecast(args: argparse.Namespace) -> int:
 
 
 def run_milestones_command(args: argparse.Namespace) -> int:
+    """Raise the renewal milestone tasks reached by the as-of date."""
     if args.action != "run":
         raise ValidationError(f"unknown milestones action '{args.action}' (use: run)")
     with portfolio(args) as context, context.write("system", context="milestones run") as session:
