@@ -3,10 +3,12 @@ booking types and the timeline. Every expected figure is worked out in the comme
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csdesk.errors import ValidationError
 from csdesk.money import Money, RateTable
@@ -289,3 +291,33 @@ def test_timeline_buckets_by_month_with_categories_and_health() -> None:
     assert timeline.converted_from == frozenset({"EUR"})
     assert "EUR converted" in timeline.note
     assert sum(m.count for m in timeline.months) == 7
+
+
+@given(st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=10**7),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=10**8)),
+        st.sampled_from(["commit", "best_case", "pipeline", "at_risk", "churn", None]),
+        st.integers(min_value=0, max_value=360),
+    ),
+    min_size=1, max_size=20,
+))
+@settings(max_examples=60, deadline=None)
+def test_expected_gross_renewal_rate_is_never_above_one(renewals: list) -> None:
+    contracts, opportunities = [], []
+    for number, (renewable, amount, category, days) in enumerate(renewals, start=1):
+        end = date(2026, 4, 2) + timedelta(days=days)
+        contracts.append(RenewalContract(number, 1, date(2025, 1, 1), end,
+                                         Money.from_minor(renewable, "USD")))
+        if category is not None:
+            opportunities.append(RenewalOpportunity(
+                number, 1, number, end,
+                None if amount is None else Money.from_minor(amount, "USD"), category))
+    lines = build_lines(contracts, ACCOUNTS, opportunities, AS_OF, date(2027, 12, 31))
+    priced = [expect(x, PROBABILITIES, RATES) for x in lines]
+    for quarter in next_quarters(AS_OF):
+        result = quarter_forecast(quarter, priced, PROBABILITIES, AS_OF, "USD")
+        if result.count:
+            assert result.gross_renewal_rate is not None and result.net_renewal_rate is not None
+            assert 0 <= result.gross_renewal_rate <= 1
+            assert result.gross_renewal_rate <= result.net_renewal_rate
