@@ -1,0 +1,143 @@
+"""Usage imports: account-level days and feature use, upserted in bulk on natural keys, with
+every created or changed row in the change log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from csdesk.models import Account, ChangeLogEntry, Contract, ExternalRef, FeatureUsage, UsageDaily
+from csdesk.services.context import AppContext
+
+
+@pytest.fixture
+def book(context: AppContext) -> AppContext:
+    """Two accounts with ids from 'product', and a subscription S1 of the first."""
+    with context.write() as session:
+        acme = Account(name="Acme", customer_since=date(2026, 1, 2))
+        bolt = Account(name="Bolt")
+        session.add_all([acme, bolt])
+        session.flush()
+        contract = Contract(account_id=acme.id, start_date=date(2026, 1, 1),
+                            end_date=date(2026, 1, 3), amount_minor=100, currency="EUR")
+        session.add(contract)
+        session.flush()
+        session.add_all([
+            ExternalRef(source="product", entity="account", entity_id=acme.id,
+                        external_id="acme"),
+            ExternalRef(source="product", entity="account", entity_id=bolt.id,
+                        external_id="bolt"),
+            ExternalRef(source="product", entity="contract", entity_id=contract.id,
+                        external_id="S1"),
+        ])
+    return context
+
+
+def _import(run_cli, path: Path, *args: str) -> dict:
+    result = run_cli("import", "usage", str(path), "--source", "product", "--json", *args)
+    assert result.code == 0, result.err
+    return result.json()
+
+
+def _daily(context: AppContext) -> list[tuple]:
+    with context.read() as session:
+        return session.execute(select(Account.name, UsageDaily.day, UsageDaily.active_users,
+                                      UsageDaily.sessions, UsageDaily.events)
+                               .join(Account).order_by(Account.name, UsageDaily.day)).all()
+
+
+def _log(context: AppContext, after: int = 0) -> list[ChangeLogEntry]:
+    with context.read() as session:
+        return list(session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.seq > after)
+                                    .order_by(ChangeLogEntry.seq)))
+
+
+def test_daily_usage_upserts_and_logs_each_change(run_cli, book, tmp_path) -> None:
+    path = tmp_path / "daily.csv"
+    path.write_text("Account ID,date,active_users,sessions\n"
+                    "acme,2026-01-01,5,7\nacme,2026-01-02,,3\nbolt,2026-01-01,2,2\n")
+    start = max(e.seq for e in _log(book))
+
+    report = _import(run_cli, path)
+    assert report["tables"] == {"usage_daily": {"created": 3, "updated": 0, "unchanged": 0}}
+    assert [a["code"] for a in report["anomalies"]] == ["before_customer_since",
+                                                        "no_active_users"]
+    assert report["anomalies"][1]["count"] == 1
+    assert _daily(book) == [("Acme", date(2026, 1, 1), 5, 7, None),
+                            ("Acme", date(2026, 1, 2), None, 3, None),
+                            ("Bolt", date(2026, 1, 1), 2, 2, None)]
+    created = _log(book, start)
+    assert [(e.entity, e.op, e.origin, e.context) for e in created] == [
+        ("usage_daily", "create", "import", "daily.csv")] * 3
+    acme = created[0].entity_id.split(":")[0]
+    assert (created[0].entity_id, json.loads(created[0].new_value)) == (
+        f"{acme}:2026-01-01", {"active_users": 5, "sessions": 7})
+
+    assert _import(run_cli, path)["tables"]["usage_daily"]["unchanged"] == 3
+    assert len(_log(book, start)) == 3
+
+    path.write_text(path.read_text().replace("acme,2026-01-01,5,7", "acme,2026-01-01,6,7"))
+    report = _import(run_cli, path)
+    assert report["tables"]["usage_daily"] == {"created": 0, "updated": 1, "unchanged": 2}
+    update = _log(book, start)[3:]
+    assert [(e.op, e.entity_id, e.field, e.old_value, e.new_value) for e in update] == [
+        ("update", f"{acme}:2026-01-01", "active_users", "5", "6")]
+
+
+def test_feature_usage_through_subscriptions(run_cli, book, tmp_path) -> None:
+    path = tmp_path / "features.csv"
+    path.write_text("Subscription ID,Usage Date,Feature Name,Usage Count,Error Count\n"
+                    "S1,2026-01-01,export,4,0\n"
+                    "S1,2026-01-01,search,10,1\n"
+                    "S1,2026-01-02,export,1,0\n"
+                    "S1,2026-01-05,export,2,0\n"
+                    "S1,2026-01-02,export,3,0\n")
+    report = _import(run_cli, path)
+    assert report["tables"] == {
+        "feature_usage": {"created": 4, "updated": 0, "unchanged": 0},
+        "usage_daily": {"created": 3, "updated": 0, "unchanged": 0},
+    }
+    codes = {a["code"]: a for a in report["anomalies"]}
+    assert codes["duplicate_key"]["examples"] == [
+        "line 6: S1 on 2026-01-02 (export), also on line 4"]
+    assert codes["outside_subscription"]["examples"] == [
+        "line 5: 2026-01-05 for S1 (2026-01-01 to 2026-01-03)"]
+    assert codes["before_customer_since"]["count"] == 2
+    assert codes["no_active_users"]["count"] == 3
+    # Each day's events are the sum of its feature counts; active users stay unknown.
+    assert _daily(book) == [("Acme", date(2026, 1, 1), None, None, 14),
+                            ("Acme", date(2026, 1, 2), None, None, 3),
+                            ("Acme", date(2026, 1, 5), None, None, 2)]
+    with book.read() as session:
+        assert session.scalar(select(func.sum(FeatureUsage.errors))) == 1
+
+    more = tmp_path / "more.csv"
+    more.write_text("Subscription ID,Usage Date,Feature Name,Usage Count\n"
+                    "S1,2026-01-01,reports,6\n")
+    report = _import(run_cli, more)
+    assert report["tables"] == {
+        "feature_usage": {"created": 1, "updated": 0, "unchanged": 0},
+        "usage_daily": {"created": 0, "updated": 1, "unchanged": 0},
+    }
+    assert _daily(book)[0] == ("Acme", date(2026, 1, 1), None, None, 20)
+
+
+def test_unknown_subscription_and_negative_counts(run_cli, book, tmp_path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("Subscription ID,Usage Date,Feature Name,Usage Count\n"
+                    "S9,2026-01-01,export,4\nS1,2026-01-01,export,-1\nS1,2026-01-01,x,\n")
+    result = run_cli("import", "usage", str(path), "--source", "product")
+    assert result.code == 1
+    problems = [line for line in result.err.splitlines() if line.startswith(str(path))]
+    assert problems == [
+        f"{path}:2: column Subscription ID: unknown subscription 'S9': no contract has this id "
+        "from source 'product'; import the contracts first (csdesk import contracts ...)",
+        f"{path}:3: column Usage Count: -1 is negative; usage counts start at 0",
+        f"{path}:4: column Usage Count: is empty; a feature row needs its count",
+    ]
+    with book.read() as session:
+        assert session.scalar(select(func.count()).select_from(FeatureUsage)) == 0
