@@ -197,6 +197,7 @@ def _add_extras(rows: Rows, plan: AccountPlan, result: Commercials, as_of: date)
                 notice_days=None, seats=seats,
             ))
             result.arr += addon
+            plan.seats += seats
 
 
 def add_opportunities(rows: Rows, plan: AccountPlan, deal: Commercials, as_of: date) -> None:

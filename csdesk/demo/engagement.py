@@ -52,6 +52,8 @@ def add_activities(
         day = as_of - timedelta(days=45)
         activity(rows, plan, "exec_meeting", day, "Executive sponsor meeting",
                  pick(people, day, "executive_sponsor", 0.0))
+        activity(rows, plan, "call", until, "Call: our champion has left; agreed a handover",
+                 pick(people, until, "user", 0.0))
 
 
 def activity(
@@ -156,7 +158,8 @@ def _digital(
 def add_pulses(rows: Rows, plan: AccountPlan, as_of: date) -> None:
     """The CSM's 1-5 read every few weeks; some accounts' latest pulse is over 30 days old."""
     rng = plan.rng
-    if plan.tier == 3 and rng.random() < 0.7:
+    # Tech-touch accounts get a pulse only now and then, unless they are in trouble.
+    if plan.tier == 3 and plan.profile != "at_risk" and rng.random() < 0.7:
         return
     end = usage_end(plan, as_of)
     stale = "stale_pulse" in plan.flags or rng.random() < STALE_PULSE_CHANCE.get(plan.profile, 0)

@@ -171,7 +171,9 @@ def _entity_id(key: list[str], row: dict[str, Any]) -> str:
 
 
 def _created(name: str, key: list[str], row: dict[str, Any]) -> Change:
-    values = {k: _plain(v) for k, v in row.items() if v is not None}
+    # The change log encodes dates and decimals itself; None values are left out as the ORM
+    # change capture does.
+    values = {k: v for k, v in row.items() if v is not None}
     return Change(entity=name, entity_id=_entity_id(key, row), op="create",
                   new_value=values, client_id=row.get("client_id"))
 
@@ -213,7 +215,7 @@ def _log_deletes(
     for row in connection.execute(select(table)).mappings():
         entity_id = _entity_id(key, dict(row))
         client_id = row.get("client_id")
-        old = {k: _plain(v) for k, v in row.items() if v is not None}
+        old = {k: v for k, v in row.items() if v is not None}
         changes.append(Change(entity=table.name, entity_id=entity_id, op="delete",
                               old_value=old, client_id=client_id))
         if client_id is not None:

@@ -22,6 +22,11 @@ LEGAL_FORMS = {
     "spa", "co", "kg", "ev", "pty", "hb", "se", "and", "sons", "group", "ltda",
 }
 
+LEGAL_SUFFIX = {
+    "US": "Inc", "CA": "Inc", "GB": "Ltd", "IE": "Ltd", "DE": "GmbH", "AT": "GmbH", "FR": "SAS",
+    "ES": "S.L.", "IT": "S.r.l.", "NL": "B.V.", "SE": "AB", "AU": "Pty Ltd", "BR": "Ltda",
+}
+
 GERMAN_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
                               "Ü": "Ue"})
 
@@ -48,7 +53,11 @@ class NameSource:
         return self._fakers[locale]
 
     def company(self, country: str) -> str:
-        return str(self.faker(MARKET_BY_COUNTRY[country].locale).company())
+        name = str(self.faker(MARKET_BY_COUNTRY[country].locale).company())
+        # Some locales give a bare surname ("Andre"); add the country's usual legal form.
+        if " " not in name and name.isascii() and country in LEGAL_SUFFIX:
+            name = f"{name} {LEGAL_SUFFIX[country]}"
+        return name
 
     def person(self, country: str) -> tuple[str, str]:
         generator = self.faker(MARKET_BY_COUNTRY[country].locale)

@@ -45,8 +45,8 @@ AT_RISK_FLAGS = (
 # Scenarios carried by steady accounts.
 STEADY_FLAGS = ("dark_7", "usage_drop", "stale_pulse")
 
-CHURNED_SHARE = 0.07
-AT_RISK_SHARE = 0.13
+CHURNED_SHARE = 0.06
+AT_RISK_SHARE = 0.14
 STEADY_SHARE = 0.27
 ONBOARDING_SHARE = 0.05
 
@@ -141,7 +141,7 @@ def assign_flags(profiles: list[str]) -> list[set[str]]:
     for n, flag in enumerate(STEADY_FLAGS):
         flags[steady[n % len(steady)]].add(flag)
     sharp = profiles.index("sharp_drop")
-    flags[sharp].update({"sponsor_left", "recent_detractor", "urgent_open"})
+    flags[sharp].update({"sponsor_left", "recent_detractor"})
     return flags
 
 

@@ -105,7 +105,7 @@ def day_factor(day: date) -> float:
 def adopted_features(plan: AccountPlan) -> list[tuple[str, float]]:
     """The features this account uses, most used first."""
     rng = plan.rng
-    low, high = {"healthy": (8, 13), "steady": (5, 8), "at_risk": (4, 7), "sharp_drop": (10, 11),
+    low, high = {"healthy": (8, 15), "steady": (5, 8), "at_risk": (4, 7), "sharp_drop": (10, 11),
                  "onboarding": (4, 8), "churned": (3, 6)}[plan.profile]
     count = rng.randint(low, high)
     ranked = sorted(FEATURES, key=lambda f: -f[1] * rng.uniform(0.6, 1.4))
@@ -123,8 +123,9 @@ def generate_usage(
     usage: list[dict[str, object]] = []
     feature_rows: list[dict[str, object]] = []
 
-    # A fading account keeps only its two or three core features.
+    # A fading account keeps only its core features.
     narrow_days = curve.decline_days * (1.0 if plan.profile == "sharp_drop" else 0.6)
+    core = 3 if plan.profile == "sharp_drop" else 2
     day = start
     while day <= end:
         level = level_on(curve, plan, day, end, start)
@@ -136,7 +137,7 @@ def generate_usage(
         usage.append({"account_id": plan.id, "day": day, "active_users": active,
                       "sessions": sessions, "events": events})
         if active:
-            used = features[:3] if (end - day).days < narrow_days else features
+            used = features[:core] if (end - day).days < narrow_days else features
             _feature_day(feature_rows, plan.id, day, active, used, rng)
         day += timedelta(days=1)
     return usage, feature_rows

@@ -59,7 +59,11 @@ def add_support(rows: Rows, plan: AccountPlan, people: list[Person], as_of: date
     day = start + timedelta(days=int(rng.expovariate(rate)))
     while day <= end:
         priority = rng.choices(PRIORITIES, weights)[0]
-        _add_case(rows, plan, people, day, priority, as_of, end)
+        if plan.profile == "sharp_drop":
+            # A calm account until the day it tips over.
+            _add_case(rows, plan, people, day, priority, as_of, end, escalated=False)
+        else:
+            _add_case(rows, plan, people, day, priority, as_of, end)
         day += timedelta(days=1 + int(rng.expovariate(rate)))
 
     if plan.profile == "at_risk" and rng.random() < 0.6:
@@ -70,9 +74,10 @@ def add_support(rows: Rows, plan: AccountPlan, people: list[Person], as_of: date
         _add_case(rows, plan, people, opened, "urgent", as_of, end, keep_open=True,
                   escalated=True)
     if plan.profile == "sharp_drop":
-        # The day the account tips into red: an urgent, escalated ticket.
-        _add_case(rows, plan, people, as_of, "urgent", as_of, end, keep_open=True,
-                  escalated=True, hour=9)
+        # The day the account tips into red: two urgent tickets, both escalated.
+        for hour in (9, 14):
+            _add_case(rows, plan, people, as_of, "urgent", as_of, end, keep_open=True,
+                      escalated=True, hour=hour)
 
 
 def _add_case(
