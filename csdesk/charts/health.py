@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
 from csdesk.charts.series import TrendPoint, plotted_values
@@ -13,6 +13,7 @@ from csdesk.charts.style import (
     BAND_FILLS,
     FONT_SIZE,
     MUTED,
+    date_axis,
     font,
     new_figure,
     set_title,
@@ -66,12 +67,6 @@ def health_trend_figure(
     axes.set_ylim(0, 100)
     axes.set_yticks([0, yellow_from, green_from, 100])
     axes.grid(False)
-    if len({p.day for p in points}) == 1:
-        only = points[0].day
-        axes.set_xticks(date2num([only]), [only.isoformat()])
-    else:
-        locator = AutoDateLocator(maxticks=7)
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
+    date_axis(axes, [p.day for p in points])
     axes.set_ylabel("score", color=MUTED, fontproperties=font())
     return figure

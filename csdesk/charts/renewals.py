@@ -25,7 +25,7 @@ CATEGORY_LABELS = {
     "churn": "Churn",
     "closed_won": "Closed won",
     "closed_lost": "Closed lost",
-    "none": "No forecast",
+    "unforecast": "No forecast",
 }
 
 
@@ -70,6 +70,6 @@ def renewal_timeline_figure(
     axes.set_xticks(positions, labels)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: compact_number(value)))
     axes.set_ylabel(f"ARR due ({currency})", fontproperties=font())
-    axes.legend(loc="lower left", frameon=False, prop=font(), ncols=min(len(present), 4),
+    axes.legend(loc="lower left", frameon=False, prop=font(), ncols=min(len(present), 6),
                 bbox_to_anchor=(0, 1.0), borderaxespad=0.2)
     return figure

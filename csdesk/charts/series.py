@@ -23,7 +23,7 @@ class RenewalBucket:
 
     Attributes:
         month: the first day of the month.
-        amounts: category (stored spelling, or "none" for no forecast) to exact amount.
+        amounts: category (stored spelling, or "unforecast") to exact amount.
     """
 
     month: date

@@ -7,13 +7,22 @@ themselves, so a figure draws the same in the window, where it is drawn later, a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 
 import matplotlib
 from babel.numbers import format_compact_decimal
 from matplotlib.axes import Axes
+from matplotlib.dates import (
+    AutoDateLocator,
+    ConciseDateFormatter,
+    DateLocator,
+    DayLocator,
+    date2num,
+)
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
@@ -28,7 +37,7 @@ SECONDARY = "#9CC3E6"
 BAND_COLOURS = {"green": "#2E7D32", "yellow": "#F2A900", "red": "#C62828"}
 BAND_FILLS = {"green": "#E8F5E9", "yellow": "#FFF8E1", "red": "#FDECEA"}
 
-# Forecast categories (DOMAIN.md "Renewals") plus "none" for a renewal with no forecast yet.
+# Forecast categories (DOMAIN.md "Renewals") plus "unforecast": a renewal with no forecast yet.
 CATEGORY_COLOURS = {
     "commit": "#1F4E79",
     "best_case": "#4F8FC0",
@@ -37,7 +46,7 @@ CATEGORY_COLOURS = {
     "churn": "#C62828",
     "closed_won": "#2E7D32",
     "closed_lost": "#7F8C8D",
-    "none": "#CCD1D1",
+    "unforecast": "#CCD1D1",
 }
 
 FONT_SIZE = 8.5
@@ -116,6 +125,24 @@ def show_no_data(axes: Axes, message: str) -> None:
         spine.set_visible(False)
     axes.text(0.5, 0.5, message, transform=axes.transAxes, ha="center", va="center",
               fontproperties=font(FONT_SIZE + 1), color=MUTED)
+
+
+def date_axis(axes: Axes, days: Sequence[date]) -> None:
+    """Readable date ticks for any span, from a single day to several years."""
+    span = (max(days) - min(days)).days if days else 0
+    if span == 0:
+        only = days[0] if days else None
+        if only is not None:
+            axes.set_xticks(date2num([only]), [only.isoformat()])
+        return
+    locator: DateLocator
+    if span <= 60:
+        # AutoDateLocator cannot always fit a short span into a handful of ticks.
+        locator = DayLocator(interval=max(1, math.ceil(span / 6)))
+    else:
+        locator = AutoDateLocator(minticks=3, maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
 
 
 def compact_number(value: float, locale: str = "en_US") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
 from csdesk.charts.series import TrendPoint, plotted_values
@@ -12,6 +12,7 @@ from csdesk.charts.style import (
     ACCENT,
     MUTED,
     SECONDARY,
+    date_axis,
     font,
     new_figure,
     set_title,
@@ -60,12 +61,7 @@ def usage_trend_figure(
         top = max(top, licensed_seats)
     axes.set_ylim(0, top * 1.15 if top else 1)
 
-    if len({p.day for p in points}) > 1:
-        locator = AutoDateLocator(maxticks=7)
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
-    else:
-        axes.set_xticks(date2num([points[0].day]), [points[0].day.isoformat()])
+    date_axis(axes, [p.day for p in points])
     axes.legend(loc="lower left", frameon=False, prop=font(), ncols=2,
                 bbox_to_anchor=(0, 1.0), borderaxespad=0.2)
     return figure

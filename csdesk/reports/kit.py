@@ -102,7 +102,7 @@ class Kit:
             [self.text("WHAT IT MEANS", "insight_label"), self.text(meaning, "insight")],
             [self.text("NEXT STEP", "insight_label"), self.text(action, "insight")],
         ]
-        table = Table(rows, colWidths=[28 * mm, CONTENT_WIDTH - 28 * mm])
+        table = Table(rows, colWidths=[28 * mm, CONTENT_WIDTH - 28 * mm], hAlign="LEFT")
         table.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), self.theme.light),
             ("LINEBEFORE", (0, 0), (0, -1), 3, self.theme.primary),
@@ -131,7 +131,7 @@ class Kit:
         rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
         rows[-1] += [[]] * (per_row - len(rows[-1]))
         width = CONTENT_WIDTH / per_row
-        table = Table(rows, colWidths=[width] * per_row)
+        table = Table(rows, colWidths=[width] * per_row, hAlign="LEFT")
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEABOVE", (0, 0), (-1, -1), 2, self.theme.primary),
@@ -153,7 +153,7 @@ class Kit:
                   for c in columns]
         body = [[self._cell(value, column) for value, column in zip(row, columns, strict=True)]
                 for row in rows]
-        table = Table([header, *body], colWidths=widths, repeatRows=1)
+        table = Table([header, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
         commands: list[tuple[object, ...]] = [
             ("BACKGROUND", (0, 0), (-1, 0), self.theme.primary),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -180,9 +180,13 @@ class Kit:
             text = f'<font color="{_hex(colour)}">{text}</font>'
         return self.rich(text, "cell_bold")
 
-    def chart(self, figure: Figure, caption: str | None = None) -> Flowable:
-        """A chart as a vector drawing the width of the text, kept with its caption."""
+    def chart_parts(self, figure: Figure, caption: str | None = None) -> list[Flowable]:
+        """A chart as a vector drawing the width of the text, and its caption."""
         parts: list[Flowable] = [figure_drawing(figure, CONTENT_WIDTH)]
         if caption:
             parts.append(self.note(caption))
-        return KeepTogether(parts)
+        return parts
+
+    def chart(self, figure: Figure, caption: str | None = None) -> Flowable:
+        """A chart kept on one page with its caption."""
+        return KeepTogether(self.chart_parts(figure, caption))

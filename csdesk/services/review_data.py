@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from statistics import median
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ from csdesk.errors import ValidationError
 from csdesk.health.config import MEASURE_LABELS
 from csdesk.metrics.inputs import SurveyAnswer
 from csdesk.metrics.periods import Period, effective_period, parse_period, quarter
+from csdesk.metrics.results import MetricGroup, MetricsReport
 from csdesk.metrics.voice import csat_metrics, nps_metric
 from csdesk.models import (
     Account,
@@ -39,12 +41,23 @@ from csdesk.models import (
 )
 from csdesk.money import Money, RateTable
 from csdesk.plans.view import PlanView, ReviewView
+from csdesk.renewals.timeline import RenewalTimeline
 from csdesk.revenue import arr_on
 from csdesk.services.accounts import contract_terms, find_account
 from csdesk.services.health import account_health
-from csdesk.services.metrics import nps_scale_mappings
+from csdesk.services.metrics import nps_scale_mappings, portfolio_metrics
 from csdesk.services.plans import plan_view
-from csdesk.services.renewals import RenewalBook, load_book
+from csdesk.services.renewals import (
+    ForecastSummary,
+    RenewalBook,
+    RenewalList,
+    RenewalRow,
+    account_next_renewals,
+    forecast_summary,
+    load_book,
+    renewal_timeline,
+    upcoming_renewals,
+)
 from csdesk.services.settings import COMPANY_NAME, LOGO_PATH, PRIMARY_COLOUR, get_setting
 from csdesk.vocabulary import CASE_PRIORITIES
 
@@ -477,7 +490,7 @@ def _adoption(session: Session, account: Account, window: Period) -> Adoption:
                UsageDaily.day <= window.end,
                UsageDaily.day >= window.end - timedelta(weeks=TREND_WEEKS))
         .order_by(UsageDaily.day)
-    ).tuples()
+    )
     days = [(day, int(users)) for day, users in rows if users is not None]
     in_period = [users for day, users in days if window.contains(day)]
     previous = _previous_window(window)
@@ -532,7 +545,7 @@ def _feature_uses(session: Session, account_id: int, window: Period) -> dict[str
         .where(FeatureUsage.account_id == account_id,
                FeatureUsage.day.between(window.start, window.end))
         .group_by(FeatureUsage.feature)
-    ).tuples()
+    )
     return {feature: int(total) for feature, total in rows if total}
 
 
@@ -770,3 +783,107 @@ def _next_90_days(
     items += [PlanItem("Task", t.title, t.owner, t.due_on, "open") for t in tasks
               if internal or t.source not in INTERNAL_TASK_SOURCES]
     return tuple(sorted(items, key=lambda i: (i.due_on or horizon, i.kind, i.title)))
+
+
+# ---- which accounts a batch covers -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewTarget:
+    """An account a batch of business reviews is written for."""
+
+    id: int
+    name: str
+
+
+def review_targets(
+    session: Session,
+    as_of: date,
+    *,
+    tier: int | None = None,
+    owner: str | None = None,
+    renewing_within: int | None = None,
+) -> list[ReviewTarget]:
+    """The accounts to write reviews for: all, or those of a tier, an owner, or renewing soon.
+
+    Args:
+        session: an open portfolio session.
+        as_of: the day "renewing within" counts from.
+        tier: only accounts of this tier (override included).
+        owner: only accounts owned by this CSM (any letter case).
+        renewing_within: only accounts whose next renewal date is within this many days.
+    """
+    stmt = select(Account.id, Account.name).order_by(Account.name, Account.id)
+    if tier is not None:
+        stmt = stmt.where(func.coalesce(Account.tier_override, Account.tier) == tier)
+    if owner:
+        stmt = stmt.where(func.lower(Account.owner) == owner.strip().lower())
+    targets = [ReviewTarget(i, n) for i, n in session.execute(stmt)]
+    if renewing_within is not None:
+        if renewing_within < 0:
+            raise ValidationError(f"--renewing-within {renewing_within}: give 0 days or more")
+        until = as_of + timedelta(days=renewing_within)
+        renewing = {account_id for account_id, line in account_next_renewals(session, as_of)
+                    .items() if line.renewal_date is not None and line.renewal_date <= until}
+        targets = [t for t in targets if t.id in renewing]
+    return targets
+
+
+# ---- the renewal timeline and the portfolio summary --------------------------------------
+
+
+@dataclass(frozen=True)
+class RenewalReportData:
+    """The renewal timeline report: months ahead by category, each renewal, and ARR at risk."""
+
+    as_of: date
+    months: int
+    branding: Branding
+    timeline: RenewalTimeline
+    renewals: RenewalList
+
+    @property
+    def at_risk(self) -> tuple[RenewalRow, ...]:
+        """Renewals in the window forecast at risk or churn, or whose account is red."""
+        return tuple(r for r in self.renewals.rows
+                     if r.line.at_risk_by_category or r.line.at_risk_by_health)
+
+
+def gather_renewal_report(
+    session: Session, as_of: date, rates: RateTable, months: int = 18
+) -> RenewalReportData:
+    """The renewals of the next ``months`` months (12 to 18 is usual) from the month of as-of."""
+    if not 1 <= months <= 36:
+        raise ValidationError(f"--months {months}: give between 1 and 36 months")
+    timeline = renewal_timeline(session, as_of, rates, months)
+    last = timeline.months[-1].month + relativedelta(months=1) - timedelta(days=1)
+    renewals = upcoming_renewals(session, as_of, rates, within_days=(last - as_of).days)
+    return RenewalReportData(as_of, months, load_branding(session), timeline, renewals)
+
+
+@dataclass(frozen=True)
+class PortfolioSummaryData:
+    """The one-page summary of the book: the key metrics, renewals ahead and ARR at risk."""
+
+    as_of: date
+    branding: Branding
+    metrics: MetricsReport
+    forecast: ForecastSummary
+    renewals_90_days: RenewalList
+
+    @property
+    def book(self) -> MetricGroup:
+        return self.metrics.group(None)
+
+
+def gather_portfolio_summary(
+    session: Session, as_of: date, rates: RateTable, period: str | None = None
+) -> PortfolioSummaryData:
+    """The book's key metrics for ``period`` (default: trailing 12 months) as of ``as_of``."""
+    return PortfolioSummaryData(
+        as_of=as_of,
+        branding=load_branding(session),
+        metrics=portfolio_metrics(session, as_of, period),
+        forecast=forecast_summary(session, as_of, rates),
+        renewals_90_days=upcoming_renewals(session, as_of, rates, within_days=PLAN_HORIZON_DAYS),
+    )
