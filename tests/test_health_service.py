@@ -315,7 +315,7 @@ def add_later(context: AppContext, acme: int, items: list[tuple[str, date, int]]
                         case.closed_at = instant(when)
             elif kind in ("nps", "csat"):
                 session.add(SurveyResponse(account_id=acme, contact_id=sponsor.id, kind=kind,
-                                           score=min(n, 5 if kind == "csat" else 10),
+                                           score=n if kind == "nps" else 1 + n % 5,
                                            scale_min=0 if kind == "nps" else 1,
                                            scale_max=10 if kind == "nps" else 5,
                                            answered_on=when))
