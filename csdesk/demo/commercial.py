@@ -60,7 +60,10 @@ class Commercials:
 
 def local_amount(usd: Decimal, currency: str) -> Decimal:
     """A round price in the account's currency (tens of units, or thousands of yen)."""
-    value = usd / RATES[currency] if currency in RATES else usd
+    return round_price(usd / RATES[currency] if currency in RATES else usd, currency)
+
+
+def round_price(value: Decimal, currency: str) -> Decimal:
     step = Decimal(1000) if currency == "JPY" else Decimal(10)
     return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_EVEN) * step
 
@@ -89,7 +92,7 @@ def build_terms(plan: AccountPlan, as_of: date) -> list[Term]:
     for start, end in reversed(list(zip(boundaries, boundaries[1:], strict=False))):
         terms.append(Term(start, end, value, seats))
         step = Decimal(plan.rng.choice(growth))
-        value = (value / step / 10).quantize(Decimal(1)) * 10
+        value = round_price(value / step, plan.currency)
         seats = max(5, int(seats / step))
     terms.reverse()
     return terms
@@ -187,7 +190,7 @@ def _add_extras(rows: Rows, plan: AccountPlan, result: Commercials, as_of: date)
         start = as_of - timedelta(days=rng.randint(20, 200))
         if plan.customer_since < start < plan.renewal - timedelta(days=30):
             seats = max(5, plan.seats // rng.choice((4, 5, 8)))
-            addon = (result.arr * seats / plan.seats / 10).quantize(Decimal(1)) * 10
+            addon = round_price(result.arr * seats / plan.seats, plan.currency)
             result.contract_ids.append(rows.add(
                 "contract", account_id=plan.id, name=f"Add-on: {seats} seats",
                 plan=PLAN_BY_TIER[plan.size_tier], start_date=start, end_date=plan.renewal,

@@ -27,6 +27,14 @@ LEGAL_SUFFIX = {
     "ES": "S.L.", "IT": "S.r.l.", "NL": "B.V.", "SE": "AB", "AU": "Pty Ltd", "BR": "Ltda",
 }
 
+# Locales whose Faker company names fall back to English patterns ("X, Y and Z") get
+# the legal forms used there instead.
+LOCAL_FORMS = {
+    "IL": ("{name} בע״מ", "{name} טכנולוגיות בע״מ", "{name} ושות׳"),
+    "SA": ("شركة {name} للتجارة", "مؤسسة {name}", "مجموعة {name}"),
+    "UA": ("ТОВ «{name}»", "ПП «{name}»", "ПрАТ «{name}»"),
+}
+
 GERMAN_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
                               "Ü": "Ue"})
 
@@ -53,7 +61,15 @@ class NameSource:
         return self._fakers[locale]
 
     def company(self, country: str) -> str:
-        name = str(self.faker(MARKET_BY_COUNTRY[country].locale).company())
+        generator = self.faker(MARKET_BY_COUNTRY[country].locale)
+        if country in LOCAL_FORMS:
+            form = generator.random.choice(LOCAL_FORMS[country])
+            return form.format(name=generator.last_name())
+        # Some locales mix in real, well-known companies; the book is fiction, so skip them.
+        real = {n for p in generator.providers for n in getattr(p, "large_companies", ())}
+        name = str(generator.company())
+        while name in real:
+            name = str(generator.company())
         # Some locales give a bare surname ("Andre"); add the country's usual legal form.
         if " " not in name and name.isascii() and country in LEGAL_SUFFIX:
             name = f"{name} {LEGAL_SUFFIX[country]}"

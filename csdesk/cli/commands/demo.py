@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from csdesk.cli.common import add_as_of, add_json, as_of, portfolio, print_json
+from csdesk.cli.common import add_json, as_of, parse_date_option, portfolio, print_json
 from csdesk.demo import DemoOptions, DemoResult, load_demo
 from csdesk.demo.book import DEFAULT_ACCOUNTS, DEFAULT_SEED
 
@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                            f"{DEFAULT_SEED})")
     demo.add_argument("--replace", action="store_true",
                       help="delete the portfolio's accounts and their records first")
-    add_as_of(demo)
+    demo.add_argument("--as-of", type=parse_date_option, default=None, metavar="DATE",
+                      help="the last day of the book's history (YYYY-MM-DD; default: today)")
     add_json(demo)
     demo.set_defaults(handler=run_demo)
 
