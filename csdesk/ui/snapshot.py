@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 import time
 from datetime import date
@@ -38,7 +39,8 @@ def _ensure_platform() -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def wait_until_settled(app: Any, window: Any, timeout_s: float = TIMEOUT_S) -> None:
+def wait_until_settled(app: Any, window: Any, timeout_s: float = TIMEOUT_S,
+                       errors: list[BaseException] | None = None) -> None:
     """Process events until no background job is pending and no view is loading."""
     from csdesk.ui.background import pending_jobs
 
@@ -46,6 +48,8 @@ def wait_until_settled(app: Any, window: Any, timeout_s: float = TIMEOUT_S) -> N
     quiet_since: float | None = None
     while time.monotonic() < deadline:
         app.processEvents()
+        if errors:
+            raise errors[0]
         busy = pending_jobs() > 0 or any(p.loading for p in window.pages.values())
         now = time.monotonic()
         if busy:
@@ -95,6 +99,11 @@ def render_snapshot(
 
     app = application()
     context = open_context(home)
+    errors: list[BaseException] = []
+    previous_hook = sys.excepthook
+    # A view that breaks while drawing must fail the snapshot now, not after the timeout.
+    sys.excepthook = lambda kind, error, tb: errors.append(error)
+    window = None
     try:
         # Default window layout, not the user's saved one, so screenshots are reproducible.
         use_settings_in(Path(tempfile.mkdtemp(prefix="csdesk-snapshot-")))
@@ -108,17 +117,19 @@ def render_snapshot(
         else:
             window.show_view(view)
         window.status.refresh()
-        wait_until_settled(app, window)
+        wait_until_settled(app, window, errors=errors)
         output.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(output)):
             raise ValidationError(f"could not write {output} (is the folder writable?)")
         logger.info("snapshot of %s written to %s", view, output)
-        window.close()
-        window.deleteLater()
-        app.processEvents()
         return output
     finally:
         from csdesk.ui.background import wait_for_pools
 
+        sys.excepthook = previous_hook
         wait_for_pools()
+        if window is not None:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
         context.close()

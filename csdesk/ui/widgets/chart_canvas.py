@@ -36,14 +36,18 @@ def _screen_colours(theme: Theme) -> dict[str, str]:
     }
     if theme.is_dark:
         swap.update({
-            style.ACCENT: theme.series[0], style.SECONDARY: "#4d7fae",
+            style.ACCENT: theme.series[0],
             style.BAND_FILLS["green"]: "#1e3a27", style.BAND_FILLS["yellow"]: "#3b3419",
             style.BAND_FILLS["red"]: "#432422",
             style.BAND_COLOURS["green"]: theme.bands["green"][0],
             style.BAND_COLOURS["yellow"]: theme.bands["yellow"][0],
             style.BAND_COLOURS["red"]: theme.bands["red"][0],
-            style.CATEGORY_COLOURS["none"]: "#5b636b",
         })
+        # Renewals with no forecast are drawn in a light grey on paper; dim it on screen.
+        unforecast = style.CATEGORY_COLOURS.get("none") or style.CATEGORY_COLOURS.get(
+            "unforecast")
+        if unforecast:
+            swap[unforecast] = "#5b636b"
     return {k.lower(): v for k, v in swap.items()}
 
 

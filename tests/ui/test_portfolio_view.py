@@ -1,0 +1,109 @@
+"""Portfolio: what the table shows matches the portfolio; filters, sorting and saved views."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from csdesk.ui.qtmodels.portfolio_table_model import PortfolioFilter, PortfolioTableModel
+from csdesk.ui.views.portfolio_view import PortfolioView
+from csdesk.ui.workspace import Workspace
+from tests.ui.conftest import AS_OF, wait_loaded
+from tests.ui.portfolio_book import build_three_accounts
+
+M = PortfolioTableModel
+
+
+def _view(qtbot, context) -> PortfolioView:
+    view = PortfolioView(Workspace(context, AS_OF))
+    qtbot.addWidget(view)
+    view.show()
+    wait_loaded(qtbot, view)
+    return view
+
+
+def _column(view: PortfolioView, column: int) -> list[str]:
+    proxy = view.proxy
+    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+
+
+def test_rows_show_the_portfolio_figures(qtbot, context) -> None:
+    build_three_accounts(context)
+    view = _view(qtbot, context)
+
+    assert _column(view, M.NAME) == ["Acme Corp", "Beta GmbH", "Gamma KK"]
+    assert _column(view, M.ARR) == ["$120,000", "€36,000", "$0"]
+    assert _column(view, M.HEALTH) == ["75", "—", "—"]
+    assert _column(view, M.TREND) == ["▲", "", ""]  # 60 -> 75 in 30 days: +15, rising
+    assert _column(view, M.RENEWAL) == ["Jan 1, 2027", "Jul 1, 2026", "—"]
+    assert _column(view, M.DAYS_LEFT) == ["185", "1", "—"]
+    assert _column(view, M.TIER) == ["1 · High touch", "2 · Mid touch", "3 · Tech touch"]
+    assert view.summary.text() == "3 accounts"
+    assert view.proxy.index(0, M.HEALTH).data(M.BAND_ROLE) == "green"
+
+
+def test_sorting_uses_native_values_with_blanks_last(qtbot, context) -> None:
+    build_three_accounts(context)
+    view = _view(qtbot, context)
+
+    view.table.sortByColumn(M.ARR, Qt.SortOrder.DescendingOrder)
+    # EUR 36,000 is $39,600 at the rates table, so Beta sorts below Acme's $120,000.
+    assert _column(view, M.NAME) == ["Acme Corp", "Beta GmbH", "Gamma KK"]
+    view.table.sortByColumn(M.DAYS_LEFT, Qt.SortOrder.AscendingOrder)
+    assert _column(view, M.NAME) == ["Beta GmbH", "Acme Corp", "Gamma KK"]
+    view.table.sortByColumn(M.DAYS_LEFT, Qt.SortOrder.DescendingOrder)
+    assert _column(view, M.NAME) == ["Acme Corp", "Beta GmbH", "Gamma KK"]
+    assert view.proxy.index(0, M.ARR).data(M.SORT_ROLE) == 120000
+
+
+def test_filters_by_tier_csm_renewal_window_and_text(qtbot, context) -> None:
+    build_three_accounts(context)
+    view = _view(qtbot, context)
+
+    view.tier_box.setCurrentIndex(view.tier_box.findData(2))
+    assert _column(view, M.NAME) == ["Beta GmbH"]
+    assert view.summary.text() == "1 of 3 accounts"
+    view.clear_filters()
+    view.renewal_box.setCurrentIndex(view.renewal_box.findData(30))
+    assert _column(view, M.NAME) == ["Beta GmbH"]
+    view.clear_filters()
+    view.owner_box.setCurrentIndex(view.owner_box.findData("Ana Ito"))
+    assert _column(view, M.NAME) == ["Acme Corp", "Gamma KK"]
+    view.clear_filters()
+    view.band_box.setCurrentIndex(view.band_box.findData("none"))
+    assert _column(view, M.NAME) == ["Beta GmbH", "Gamma KK"]
+    view.clear_filters()
+
+    qtbot.keyClicks(view.search, "gmb")
+    qtbot.waitUntil(lambda: _column(view, M.NAME) == ["Beta GmbH"])
+
+
+def test_saved_views_come_back(qtbot, context) -> None:
+    build_three_accounts(context)
+    view = _view(qtbot, context)
+    view.set_filter(PortfolioFilter(text="", tier=1))
+    view.save_view("Tier one")
+    view.clear_filters()
+    assert view.proxy.rowCount() == 3
+
+    again = _view(qtbot, context)
+    position = again.views_box.findData("Tier one")
+    assert position > 0
+    again.views_box.setCurrentIndex(position)
+    again.views_box.activated.emit(position)
+    assert _column(again, M.NAME) == ["Acme Corp"]
+
+
+def test_activating_a_row_opens_the_account(qtbot, context) -> None:
+    ids = build_three_accounts(context)
+    view = _view(qtbot, context)
+    with qtbot.waitSignal(view.workspace.account_requested) as signal:
+        view.table.activated.emit(view.proxy.index(1, M.NAME))
+    assert signal.args == [ids["beta"]]
+
+
+def test_models_pass_the_model_tester(qtbot, qtmodeltester, context) -> None:
+    build_three_accounts(context)
+    view = _view(qtbot, context)
+    qtmodeltester.check(view.model)
+    view.set_filter(PortfolioFilter(text="a"))
+    qtmodeltester.check(view.proxy)
