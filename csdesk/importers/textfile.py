@@ -267,6 +267,11 @@ def _quote_problem_field(text: str, delimiter: str) -> int:
     return field_index
 
 
+def _blank(record: list[str]) -> bool:
+    # Most rows start with a value, so the first cell usually settles it.
+    return not record or (not record[0].strip() and not "".join(record).strip())
+
+
 def _data_rows(
     records: list[list[str]], starts: list[int], headers: list[str], name: str,
     notes: list[str],
@@ -274,7 +279,7 @@ def _data_rows(
     """Drop blank lines and a report footer; check that each row has the header's width."""
     end = _footer_start(records, len(headers))
     if end < len(records):
-        ignored = sum(1 for r in records[end:] if any(c.strip() for c in r))
+        ignored = sum(1 for r in records[end:] if not _blank(r))
         notes.append(f"ignored {ignored} footer lines after line {starts[end]} "
                      "(report totals and notices after a blank line)")
     width = len(headers)
@@ -282,19 +287,23 @@ def _data_rows(
     lines: list[int] = []
     problems: list[Problem] = []
     for record, line in zip(records[:end], starts[:end], strict=True):
-        if not record or not any(cell.strip() for cell in record):
+        if len(record) == width:
+            if record[0].strip() or not _blank(record):
+                rows.append(record)
+                lines.append(line)
+            continue
+        if _blank(record):
             continue
         if len(record) > width and any(c.strip() for c in record[width:]):
             problems.append(Problem(name, line, None, (
                 f"this line has {len(record)} values but the header has {width} columns "
                 "(an unquoted delimiter inside a value?)")))
-            continue
-        if len(record) < width:
+        elif len(record) < width:
             problems.append(Problem(name, line, None, (
                 f"this line has {len(record)} values but the header has {width} columns")))
-            continue
-        rows.append(record[:width])
-        lines.append(line)
+        else:
+            rows.append(record[:width])
+            lines.append(line)
     if problems:
         raise ImportRejected(name, problems)
     return rows, lines
@@ -309,11 +318,12 @@ def _footer_start(records: list[list[str]], width: int) -> int:
     if width < 2:
         return len(records)
     last_data = -1
-    for index, record in enumerate(records):
-        if sum(1 for cell in record if cell.strip()) > 1:
+    for index in range(len(records) - 1, -1, -1):
+        if sum(1 for cell in records[index] if cell.strip()) > 1:
             last_data = index
+            break
     tail = records[last_data + 1:]
-    blank = next((i for i, r in enumerate(tail) if not any(c.strip() for c in r)), None)
-    if blank is None or not any(any(c.strip() for c in r) for r in tail[blank:]):
+    blank = next((i for i, r in enumerate(tail) if _blank(r)), None)
+    if blank is None or all(_blank(r) for r in tail[blank:]):
         return len(records)
     return last_data + 1 + blank

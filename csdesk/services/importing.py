@@ -270,22 +270,24 @@ def _bulk_upsert(session: Session, bulk: BulkUpsert, actor: str, context: str) -
     table = table_of(bulk.entity)
     connection.execute(upsert(table, bulk.key_columns, bulk.value_columns), rows)
 
-    keys = bulk.key_columns
+    values = bulk.value_columns
+    created_ids = _key_texts(bulk.created, bulk.key_columns)
     changes = [
-        Change(bulk.entity, _key_text(row, keys), "create",
-               new_value={k: v for k, v in row.items() if v is not None and k not in keys})
-        for row in bulk.created
+        Change(bulk.entity, entity_id, "create", None, None,
+               {name: row[name] for name in values if row.get(name) is not None})
+        for entity_id, row in zip(created_ids, bulk.created, strict=True)
     ]
-    for new, old in bulk.updated:
-        entity_id = _key_text(new, keys)
-        changes.extend(
-            Change(bulk.entity, entity_id, "update", name, old_value, new[name])
-            for name, old_value in old.items()
-        )
+    updated_ids = _key_texts([new for new, _ in bulk.updated], bulk.key_columns)
+    for entity_id, (new, old) in zip(updated_ids, bulk.updated, strict=True):
+        changes.extend(Change(bulk.entity, entity_id, "update", name, old_value, new[name])
+                       for name, old_value in old.items())
     record_changes(connection, changes, "import", actor, context)
 
 
-def _key_text(row: dict[str, Any], keys: Sequence[str]) -> str:
-    # The same spelling the flush hook uses for composite keys: values joined by ':'.
-    return ":".join(v.isoformat() if isinstance(v, date) else str(v)
-                    for v in (row[k] for k in keys))
+def _key_texts(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[str]:
+    """Record ids spelled as the flush hook spells composite keys: values joined by ':'."""
+    parts = [
+        [v.isoformat() if isinstance(v, date) else str(v) for v in (row[key] for row in rows)]
+        for key in keys
+    ]
+    return [":".join(texts) for texts in zip(*parts, strict=True)]

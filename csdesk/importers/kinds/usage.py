@@ -9,14 +9,14 @@ active users stay unknown (NULL) unless a file gives them.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date
+import heapq
 from typing import Any
 
 from csdesk.importers.kinds.common import Counts, KindContext, KindOutcome
 from csdesk.services.importing import BulkUpsert, existing_records, external_ids, usage_rows
 
 DAILY_VALUES = ("active_users", "sessions", "events")
+_UNKNOWN = {"active_users": None}
 FEATURE_VALUES = ("count", "duration_secs", "errors")
 
 
@@ -46,7 +46,7 @@ def plan(ctx: KindContext) -> KindOutcome:
     daily_stored = usage_rows(ctx.session, "usage_daily", touched, first, last) \
         if feature_mode else stored
     if feature_mode and ctx.mapping.options.events_from_features:
-        events = _events_per_day(rows, stored)
+        events = _events_per_day(rows, stored, fields.index("count"))
         daily, daily_counts = diff_rows("usage_daily", ("account_id", "day"), ["events"],
                                         events, daily_stored)
         outcome.bulk.append(daily)
@@ -97,50 +97,60 @@ def _check_values(ctx: KindContext, fields: list[str], feature_mode: bool) -> No
                 ctx.problems.add(line, where, f"{value} is negative; usage counts start at 0")
 
 
+Rows = dict[tuple[Any, ...], tuple[Any, ...]]
+
+
 def _aggregate(ctx: KindContext, accounts: list[int | None], owners: list[Any],
-               feature_mode: bool, fields: list[str]) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """One row per key; repeated file keys are reported, subscriptions of an account add up."""
+               feature_mode: bool, fields: list[str]) -> Rows:
+    """One row of values per key: repeated file keys are reported (the last row wins), and
+    rows of several subscriptions of one account add up."""
     days = ctx.parsed.column("day")
     features = ctx.parsed.column("feature") if feature_mode else [None] * len(ctx)
-    columns = [ctx.parsed.values[f] for f in fields]
-    seen: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-    for i, (line, account_id, day) in enumerate(zip(ctx.parsed.lines, accounts, days,
-                                                    strict=True)):
-        if account_id is None or day is None or (feature_mode and features[i] is None):
+    values = list(zip(*(ctx.parsed.values[f] for f in fields), strict=True))
+
+    # The usual file has one row per key and no gaps: build it without a Python loop.
+    file_keys = list(zip(owners, days, features, strict=True))
+    if None not in accounts and None not in days and None not in features[:1] * feature_mode \
+            and len(set(file_keys)) == len(file_keys):
+        keys = list(zip(accounts, days, features, strict=True)) if feature_mode \
+            else list(zip(accounts, days, strict=True))
+        rows = dict(zip(keys, values, strict=True))
+        if len(rows) == len(keys):
+            return rows
+
+    seen: dict[tuple[Any, ...], tuple[int, tuple[Any, ...], int]] = {}
+    for line, account_id, file_key, row in zip(ctx.parsed.lines, accounts, file_keys, values,
+                                               strict=True):
+        if account_id is None or file_key[1] is None or (feature_mode and file_key[2] is None):
             continue
-        file_key = (owners[i], day, features[i])
-        values = tuple(column[i] for column in columns)
         earlier = seen.get(file_key)
         if earlier is not None:
-            _duplicate(ctx, line, earlier, values, file_key)
-        seen[file_key] = (line, values + (account_id,))
+            _duplicate(ctx, line, earlier, row, file_key)
+        seen[file_key] = (line, row, account_id)
 
-    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
-    sources: dict[tuple[Any, ...], int] = defaultdict(int)
-    for (_, day, feature), (_, values) in seen.items():
-        account_id = values[-1]
+    rows = {}
+    combined: list[tuple[Any, ...]] = []
+    for (_, day, feature), (_, row, account_id) in seen.items():
         key = (account_id, day, feature) if feature_mode else (account_id, day)
-        sources[key] += 1
         current = rows.get(key)
         if current is None:
-            rows[key] = dict(zip(fields, values[:-1], strict=True))
-        else:
-            for name, value in zip(fields, values[:-1], strict=True):
-                if value is not None:
-                    current[name] = value + (current[name] or 0)
-    combined = [k for k, n in sources.items() if n > 1]
+            rows[key] = row
+            continue
+        combined.append(key)
+        rows[key] = tuple(a if b is None else b + (a or 0)
+                          for a, b in zip(current, row, strict=True))
     ctx.anomalies.add_many("usage_combined", "usage rows of several subscriptions of one "
-                           "account on the same day, added together", len(combined),
+                           "account on the same day, added together", len(set(combined)),
                            [f"{ctx.account_label(k[0])} on {k[1].isoformat()}"
                             + (f" ({k[2]})" if feature_mode else "") for k in combined[:5]])
     return rows
 
 
-def _duplicate(ctx: KindContext, line: int, earlier: tuple[int, tuple[Any, ...]],
+def _duplicate(ctx: KindContext, line: int, earlier: tuple[int, tuple[Any, ...], int],
                values: tuple[Any, ...], key: tuple[Any, ...]) -> None:
     owner, day, feature = key
     what = f"{owner} on {day.isoformat()}" + (f" ({feature})" if feature else "")
-    if earlier[1][:-1] == values:
+    if earlier[1] == values:
         ctx.anomalies.add("repeated_rows", "usage rows repeated exactly (kept once)", line,
                           f"{what}, same as line {earlier[0]}")
     else:
@@ -149,50 +159,51 @@ def _duplicate(ctx: KindContext, line: int, earlier: tuple[int, tuple[Any, ...]]
                           f"{what}, also on line {earlier[0]}")
 
 
-def diff_rows(entity: str, key_columns: tuple[str, ...], fields: list[str],
-              rows: dict[tuple[Any, ...], dict[str, Any]],
+def diff_rows(entity: str, key_columns: tuple[str, ...], fields: list[str], rows: Rows,
               stored: dict[tuple[Any, ...], dict[str, Any]]) -> tuple[BulkUpsert, Counts]:
     """New rows, changed rows (with the old values of what changed) and unchanged ones."""
     bulk = BulkUpsert(entity, key_columns, tuple(fields))
     counts = Counts()
+    names = key_columns + tuple(fields)
     for key, values in rows.items():
         old = stored.get(key)
-        row = dict(zip(key_columns, key, strict=True))
-        row.update(values)
         if old is None:
-            bulk.created.append(row)
+            bulk.created.append(dict(zip(names, key + values, strict=True)))
             continue
-        changed = {name: old[name] for name in fields if old[name] != values[name]}
+        changed = {name: old[name] for name, value in zip(fields, values, strict=True)
+                   if old[name] != value}
         if changed:
-            bulk.updated.append((row, changed))
+            bulk.updated.append((dict(zip(names, key + values, strict=True)), changed))
         else:
             counts.unchanged += 1
     counts.created, counts.updated = len(bulk.created), len(bulk.updated)
     return bulk, counts
 
 
-def _events_per_day(rows: dict[tuple[Any, ...], dict[str, Any]],
-                    stored: dict[tuple[Any, ...], dict[str, Any]],
-                    ) -> dict[tuple[Any, ...], dict[str, Any]]:
+def _events_per_day(rows: Rows, stored: dict[tuple[Any, ...], dict[str, Any]],
+                    count_at: int) -> Rows:
     """Each touched day's events: the sum of all its feature counts after this import."""
     merged = {key: values["count"] for key, values in stored.items()}
-    merged.update((key, values["count"]) for key, values in rows.items())
+    merged.update((key, values[count_at]) for key, values in rows.items())
     touched = {(k[0], k[1]) for k in rows}
-    events: dict[tuple[Any, ...], dict[str, Any]] = {}
+    events: dict[tuple[Any, ...], int] = {}
     for (account_id, day, _), count in merged.items():
         if (account_id, day) in touched and count is not None:
-            entry = events.setdefault((account_id, day), {"events": 0})
-            entry["events"] += count
-    return events
+            events[(account_id, day)] = events.get((account_id, day), 0) + count
+    return {key: (total,) for key, total in events.items()}
 
 
 def _check_dates(ctx: KindContext, accounts: list[int | None], spans: list[Any]) -> None:
+    """Usage before the account became a customer, or outside its subscription."""
+    since = {a: f.customer_since for a, f in ctx.accounts.facts.items() if f.customer_since}
     days = ctx.parsed.column("day")
     for line, account_id, day, span in zip(ctx.parsed.lines, accounts, days, spans,
                                            strict=True):
         if account_id is None or day is None:
             continue
-        ctx.check_not_before_signup(account_id, day, line, "usage rows")
+        first = since.get(account_id)
+        if first is not None and day < first:
+            ctx.check_not_before_signup(account_id, day, line, "usage rows")
         if span is not None and (day < span[0] or (span[1] is not None and day >= span[1])):
             ends = span[1].isoformat() if span[1] else "open"
             ctx.anomalies.add("outside_subscription", "usage dated outside its subscription "
@@ -201,18 +212,17 @@ def _check_dates(ctx: KindContext, accounts: list[int | None], spans: list[Any])
                               f"{ends})")
 
 
-def _without_active_users(ctx: KindContext, rows: dict[tuple[Any, ...], dict[str, Any]],
+def _without_active_users(ctx: KindContext, rows: Rows,
                           daily: dict[tuple[Any, ...], dict[str, Any]], feature_mode: bool,
                           fields: list[str]) -> None:
-    days: set[tuple[int, date]] = {(k[0], k[1]) for k in rows}
-    missing = []
-    for key in days:
-        given = rows.get(key, {}).get("active_users") if not feature_mode else None
-        stored = daily.get(key, {}).get("active_users")
-        if given is None and stored is None:
-            missing.append(key)
-    missing.sort()
+    """Days that will have no active-user count once this import is written."""
+    if not feature_mode and "active_users" in fields:
+        at = fields.index("active_users")
+        missing = [key for key, values in rows.items() if values[at] is None]
+    else:
+        days = {(k[0], k[1]) for k in rows} if feature_mode else rows.keys()
+        missing = [key for key in days if (daily.get(key) or _UNKNOWN)["active_users"] is None]
     ctx.anomalies.add_many("no_active_users", "days of usage without an active-user count "
                            "(licence utilisation has no data for them, never 0)",
                            len(missing), [f"{ctx.account_label(a)} on {d.isoformat()}"
-                                          for a, d in missing[:5]])
+                                          for a, d in heapq.nsmallest(5, missing)])

@@ -1,0 +1,133 @@
+"""Importing a 100,000-row daily usage file, against the plainest way to load it.
+
+csdesk reads and checks every cell, resolves each account through its external id, compares
+with what is stored, upserts and writes a change-log row per created row, all in one
+transaction. The baseline, measured in the same run on the same machine, reads the same file
+with ``csv.reader`` and inserts it with ``sqlite3.executemany`` into the same table of a
+fresh portfolio. Goal: csdesk within 3x of the baseline.
+
+Run: ``python -m benchmarks.bench_import`` (or ``python -m benchmarks.run_all``).
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from csdesk.importers import ImportRequest, run_import
+from csdesk.services.context import open_context
+
+GOAL_RATIO = 3.0
+ACCOUNTS = 100
+
+
+def write_files(folder: Path, rows: int) -> tuple[Path, Path]:
+    """A deterministic accounts file and a usage file of ``rows`` account-days."""
+    accounts = folder / "accounts.csv"
+    with accounts.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Account ID", "Account Name", "Licensed Seats"])
+        for n in range(ACCOUNTS):
+            writer.writerow([f"A{n:04d}", f"Account {n}", 20 + n % 50])
+
+    rng = random.Random(2026)
+    days = -(-rows // ACCOUNTS)
+    first = date(2023, 1, 1)
+    usage = folder / "usage.csv"
+    with usage.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Account ID", "Date", "Active Users", "Sessions", "Events"])
+        written = 0
+        for n in range(ACCOUNTS):
+            for offset in range(days):
+                if written == rows:
+                    break
+                users = rng.randint(0, 60)
+                writer.writerow([f"A{n:04d}", (first + timedelta(days=offset)).isoformat(),
+                                 users, users * rng.randint(1, 4), rng.randint(0, 5000)])
+                written += 1
+    return accounts, usage
+
+
+def _portfolio(home: Path, accounts: Path) -> Any:
+    context = open_context(str(home), run_hooks=False)
+    run_import(context, ImportRequest("accounts", accounts, source="bench"))
+    return context
+
+
+def time_csdesk(home: Path, accounts: Path, usage: Path) -> tuple[float, float]:
+    """Seconds for the first import and for importing the same file again."""
+    context = _portfolio(home, accounts)
+    try:
+        request = ImportRequest("usage", usage, source="bench")
+        started = time.perf_counter()
+        report = run_import(context, request)
+        first = time.perf_counter() - started
+        assert report.total("created") > 0
+        started = time.perf_counter()
+        again = run_import(context, request)
+        second = time.perf_counter() - started
+        assert again.total("created") == 0 and again.total("updated") == 0
+        return first, second
+    finally:
+        context.close()
+
+
+def time_baseline(home: Path, accounts: Path, usage: Path) -> float:
+    """csv.reader + sqlite3.executemany into usage_daily of a fresh portfolio."""
+    _portfolio(home, accounts).close()
+    connection = sqlite3.connect(home / "portfolio.db")
+    try:
+        ids = dict(connection.execute(
+            "SELECT external_id, entity_id FROM external_ref WHERE entity = 'account'"))
+        started = time.perf_counter()
+        with usage.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            rows = [(ids[r[0]], r[1], r[2], r[3], r[4]) for r in reader]
+        connection.executemany(
+            "INSERT INTO usage_daily (account_id, day, active_users, sessions, events) "
+            "VALUES (?, ?, ?, ?, ?)", rows)
+        connection.commit()
+        return time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Time the import of a generated usage file (5,000 rows when ``quick``)."""
+    rows = 5_000 if quick else 100_000
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        accounts, usage = write_files(base, rows)
+        baseline = time_baseline(base / "baseline", accounts, usage)
+        first, again = time_csdesk(base / "csdesk", accounts, usage)
+
+    goal = f"within {GOAL_RATIO:g}x of csv.reader + sqlite3.executemany"
+    return [
+        {"name": f"import usage, {rows:,} new rows", "value": first, "unit": "s",
+         "baseline": baseline, "ratio": first / baseline, "goal": goal,
+         "met": first / baseline <= GOAL_RATIO},
+        {"name": f"import the same {rows:,} rows again (no change)", "value": again,
+         "unit": "s", "baseline": baseline, "ratio": again / baseline, "goal": goal,
+         "met": again / baseline <= GOAL_RATIO},
+    ]
+
+
+def main() -> int:
+    for row in run(quick="--quick" in sys.argv):
+        print(f"{row['name']}: {row['value']:.2f} s; baseline {row['baseline']:.2f} s; "
+              f"ratio {row['ratio']:.1f}x; goal {row['goal']}: "
+              f"{'met' if row['met'] else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
