@@ -13,7 +13,6 @@ from csdesk.models import Account, Base, ChangeLogEntry, ExternalRef
 from csdesk.services.context import AppContext
 from csdesk.services.importing import table_counts
 
-
 # Caches rebuilt on demand (health snapshots) may be refreshed whenever a portfolio opens;
 # they are not portfolio data, so they are left out of the comparison.
 DERIVED = {m.class_.__tablename__ for m in Base.registry.mappers
