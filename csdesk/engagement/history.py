@@ -63,11 +63,11 @@ class AccountHistory:
         if self.purchase is None:
             return []
         runs: list[Iterator[tuple[date, str]]] = []
-        for kind in sorted(set(kinds)):
-            dates = self.events.get(kind)
-            if not dates:
-                continue
+        for kind in sorted(k for k in kinds if self.events.get(k)):
+            dates = self.events[kind]
             start = bisect_left(dates, self.purchase)
             stop = bisect_right(dates, until)
             runs.append(zip(dates[start:stop], repeat(kind), strict=False))
+        if len(runs) < 2:
+            return list(runs[0]) if runs else []
         return list(heapq.merge(*runs))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -94,6 +94,8 @@ class Cadence:
     months: int = 0
 
     def after(self, day: date, times: int = 1) -> date:
+        if not self.months:
+            return day + timedelta(days=self.days * times)
         return day + relativedelta(months=self.months * times, days=self.days * times)
 
     def describe(self) -> str:

@@ -62,7 +62,9 @@ def account_schedule(
 
     touchpoints: list[Touchpoint] = []
     steps = [s for s in specs if s.pattern == STEP]
-    if steps:
+    # Steps leave the list once stale, so an account long past onboarding has none open.
+    last_open = max((s.due_day + s.open_days for s in steps), default=-1)
+    if steps and (as_of - history.purchase).days <= last_open:
         touchpoints.extend(_open_steps(history, steps, as_of))
     for spec in specs:
         found: Touchpoint | None = None
@@ -183,34 +185,42 @@ def moment_state(history: AccountHistory, spec: TouchpointSpec, as_of: date) -> 
     next moment's date arrives, an unsatisfied moment is missed for good.
     """
     assert history.purchase is not None
-    purchase = history.purchase
+    moments = _moment_dates(spec, history.purchase, as_of)
+    early = timedelta(days=spec.early_days)
     satisfied: dict[int, date] = {}
     index = 0
     for day in history.dates_of(spec.kinds, as_of):
-        index = _skip_superseded(spec, purchase, index, day)
-        moment = moment_date(spec, purchase, index)
-        if moment is None:
+        index = _skip_superseded(moments, index, day)
+        if index >= len(moments):
             break
-        if moment - timedelta(days=spec.early_days) <= day:
+        if moments[index] - early <= day:
             satisfied[index] = day
             index += 1
 
-    index = _skip_superseded(spec, purchase, index, as_of)
+    index = _skip_superseded(moments, index, as_of)
     last_satisfied = max(satisfied, default=-1)
-    missed = 0
-    for k in range(last_satisfied + 1, index + 1):
-        moment = moment_date(spec, purchase, k)
-        if moment is not None and moment < as_of and k not in satisfied:
-            missed += 1
+    missed = sum(1 for k in range(last_satisfied + 1, min(index + 1, len(moments)))
+                 if moments[k] < as_of and k not in satisfied)
     return MomentState(satisfied, index, missed)
 
 
-def _skip_superseded(spec: TouchpointSpec, purchase: date, index: int, day: date) -> int:
+def _moment_dates(spec: TouchpointSpec, purchase: date, until: date) -> list[date]:
+    """The moments on or before ``until``, and the first one after it when there is one."""
+    dates: list[date] = []
     while True:
-        following = moment_date(spec, purchase, index + 1)
-        if following is None or following > day:
-            return index
+        offset = spec.moment(len(dates))
+        if offset < 0:
+            return dates
+        dates.append(purchase + timedelta(days=offset))
+        if dates[-1] > until:
+            return dates
+
+
+def _skip_superseded(moments: list[date], index: int, day: date) -> int:
+    """Move past moments whose following moment has arrived by ``day``."""
+    while index + 1 < len(moments) and moments[index + 1] <= day:
         index += 1
+    return index
 
 
 def _moments(history: AccountHistory, spec: TouchpointSpec, as_of: date) -> Touchpoint | None:

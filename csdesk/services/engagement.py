@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -25,7 +25,9 @@ from csdesk.engagement.compliance import (
 from csdesk.engagement.history import AccountHistory, Trigger
 from csdesk.engagement.plan import (
     DEFAULT_ENGAGEMENT_PLANS,
+    MOMENTS,
     REVIEW_ACTIVITY_KINDS,
+    STEP,
     EngagementPlans,
     describe,
     parse_engagement_plans,
@@ -130,8 +132,14 @@ def load_book(
     rates: RateTable,
     owner: str | None = None,
     account_id: int | None = None,
+    whole_history: bool = True,
 ) -> EngagementBook:
-    """Everything the schedule and compliance need, for customers in scope on ``as_of``."""
+    """Everything the schedule and compliance need, for customers in scope on ``as_of``.
+
+    Compliance needs every activity. The schedule only needs the latest activity of each kind,
+    except for survey moments and for the onboarding steps of accounts still onboarding;
+    ``whole_history=False`` reads just that, which is much less to read on a large book.
+    """
     plans = load_plans(session)
     book = EngagementBook(as_of, plans)
     purchases = _customers(session, as_of, owner, account_id)
@@ -145,7 +153,7 @@ def load_book(
         if acc in purchases:
             book.accounts[acc] = AccountRef(acc, name, account_owner, tiers[acc])
 
-    events = _events(session, as_of, plans, owner, account_id)
+    events = _events(session, as_of, plans, owner, account_id, whole_history)
     triggers = _triggers(session, as_of, owner, account_id) if plans.uses_trigger() else {}
     for acc in book.accounts:
         kinds = events.get(acc, {})
@@ -157,16 +165,28 @@ def load_book(
 
 
 def _events(session: Session, as_of: date, plans: EngagementPlans, owner: str | None,
-            account_id: int | None) -> dict[int, dict[str, list[date]]]:
+            account_id: int | None, whole_history: bool) -> dict[int, dict[str, list[date]]]:
     used = plans.kinds_used()
     events: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
 
+    every = Activity.kind.in_(used) if whole_history else _needing_every_date(plans, as_of)
     stmt = _in_scope(select(Activity.account_id, Activity.kind, Activity.occurred_on)
-                     .where(Activity.occurred_on <= as_of, Activity.kind.in_(used))
+                     .where(Activity.occurred_on <= as_of, every)
                      .order_by(Activity.account_id, Activity.occurred_on),
                      Activity.account_id, owner, account_id)
-    for acc, kind, day in session.execute(stmt):
+    for acc, kind, day in session.connection().execute(stmt).all():
         events[acc][kind].append(day)
+
+    if not whole_history:
+        stmt = _in_scope(select(Activity.account_id, Activity.kind,
+                                func.max(Activity.occurred_on))
+                         .where(Activity.occurred_on <= as_of, Activity.kind.in_(used))
+                         # Kind first: a plain scan beats walking the account index here.
+                         .group_by(Activity.kind, Activity.account_id),
+                         Activity.account_id, owner, account_id)
+        for acc, kind, day in session.connection().execute(stmt).all():
+            if not events[acc][kind]:
+                events[acc][kind].append(day)
 
     review_kinds = {k: v for k, v in REVIEW_ACTIVITY_KINDS.items() if v in used}
     if review_kinds:
@@ -185,6 +205,24 @@ def _events(session: Session, as_of: date, plans: EngagementPlans, owner: str | 
         for acc, day in session.execute(stmt):
             events[acc]["survey_response"].append(day)
     return events
+
+
+def _needing_every_date(plans: EngagementPlans, as_of: date) -> Any:
+    """Activities the schedule needs one by one: survey moments, and onboarding steps of
+    accounts bought recently enough for a step to be open."""
+    moment_kinds: set[str] = set()
+    step_kinds: set[str] = set()
+    last_open = -1
+    for spec in plans.every_tier:
+        if spec.pattern == MOMENTS:
+            moment_kinds |= spec.kinds
+        elif spec.pattern == STEP:
+            step_kinds |= spec.kinds
+            last_open = max(last_open, spec.due_day + spec.open_days)
+    onboarding = (select(Contract.account_id).where(_paid(as_of)).group_by(Contract.account_id)
+                  .having(func.min(Contract.start_date) >= as_of - timedelta(days=last_open)))
+    return or_(Activity.kind.in_(moment_kinds),
+               and_(Activity.kind.in_(step_kinds), Activity.account_id.in_(onboarding)))
 
 
 def _add_once(dates: list[date], day: date) -> None:
@@ -261,12 +299,12 @@ class Schedule:
 def schedule_of(book: EngagementBook) -> Schedule:
     """Compute the open touchpoints of every account in a loaded book."""
     rows = []
+    specs = {tier: book.plans.for_tier(tier) for tier in TIER_LABELS}
+    cadences = {(tier, s.key): (describe(s), s.kinds) for tier in specs for s in specs[tier]}
     for acc, ref in book.accounts.items():
-        specs = book.plans.for_tier(ref.tier)
-        by_key = {s.key: s for s in specs}
-        for touchpoint in account_schedule(book.histories[acc], specs, book.as_of):
-            spec = by_key[touchpoint.key]
-            rows.append(ScheduleRow(ref, touchpoint, describe(spec), spec.kinds))
+        for touchpoint in account_schedule(book.histories[acc], specs[ref.tier], book.as_of):
+            cadence, kinds = cadences[(ref.tier, touchpoint.key)]
+            rows.append(ScheduleRow(ref, touchpoint, cadence, kinds))
     rows.sort(key=lambda r: (r.touchpoint.due_on, r.account.name.casefold(), r.touchpoint.key))
     return Schedule(book.as_of, len(book.accounts), tuple(rows))
 
@@ -275,7 +313,7 @@ def touchpoint_schedule(
     session: Session, as_of: date, rates: RateTable, owner: str | None = None
 ) -> Schedule:
     """The open touchpoints of every customer (or one owner's), earliest due first."""
-    schedule = schedule_of(load_book(session, as_of, rates, owner))
+    schedule = schedule_of(load_book(session, as_of, rates, owner, whole_history=False))
     logger.info("touchpoint schedule as of %s: %d touchpoints over %d accounts, %d overdue",
                 as_of, len(schedule.rows), schedule.accounts, len(schedule.overdue()))
     return schedule
@@ -285,7 +323,8 @@ def account_touchpoints(
     session: Session, account_id: int, as_of: date, rates: RateTable
 ) -> list[ScheduleRow]:
     """The open touchpoints of one account."""
-    return list(schedule_of(load_book(session, as_of, rates, account_id=account_id)).rows)
+    book = load_book(session, as_of, rates, account_id=account_id, whole_history=False)
+    return list(schedule_of(book).rows)
 
 
 # Compliance --------------------------------------------------------------------------------
