@@ -185,3 +185,21 @@ def test_stage_commands_refuse_bad_input(book, run_cli, context) -> None:
     assert bad_stage.code == 2 and "invalid choice" in bad_stage.err
     assert nothing.code == 1 and "Newco has no stage set by hand" in nothing.err
     assert entries(context, book["Newco"]) == []
+
+
+def test_edited_rules_move_accounts_and_bad_rules_are_refused(book, run_cli, tmp_path) -> None:
+    shorter = tmp_path / "rules.json"
+    shorter.write_text('{"onboarding_days": 30}')
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"advocate_health_band": "blue"}')
+
+    replaced = run_cli("stage", "rules", "--file", str(shorter))
+    refused = run_cli("stage", "rules", "--file", str(wrong))
+    rows = {r["account"]["name"]: r for r in
+            run_cli("stages", "--json", "--as-of", "2024-10-15").json()}
+
+    assert replaced.code == 0, replaced.err
+    assert refused.code == 1 and "'advocate_health_band' must be green, yellow or red" in \
+        refused.err
+    # Newco bought on 1 Sep: with 30-day onboarding it is past onboarding by 15 Oct.
+    assert (rows["Newco"]["stage"], rows["Newco"]["since"]) == ("adopt", "2024-10-01")

@@ -20,6 +20,7 @@ from csdesk.cli.common import (
 from csdesk.engagement.compliance import Window, window_ending
 from csdesk.engagement.plan import DEFAULT_ENGAGEMENT_PLANS, EngagementPlans, describe
 from csdesk.errors import ValidationError
+from csdesk.journey.rules import DEFAULT_JOURNEY_RULES
 from csdesk.services.context import load_rates
 from csdesk.services.engagement import (
     ENGAGEMENT_PLANS,
@@ -32,9 +33,12 @@ from csdesk.services.engagement import (
     touchpoint_schedule,
 )
 from csdesk.services.journey import (
+    JOURNEY_RULES,
     StageMove,
     apply_stages,
     clear_stage_override,
+    load_journey_rules,
+    save_journey_rules,
     set_stage_override,
     stage_overview,
 )
@@ -143,6 +147,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     clear.add_argument("key", metavar="ACCOUNT", help="csdesk id, CRM id or name")
     add_as_of(clear)
     clear.set_defaults(handler=run_stage_clear)
+    rules = stage_actions.add_parser("rules", parents=[common],
+                                     help="show or replace the journey stage rules")
+    group = rules.add_mutually_exclusive_group()
+    group.add_argument("--file", type=Path, metavar="JSON",
+                       help="replace the rules with this JSON file (checked first)")
+    group.add_argument("--reset", action="store_true", help="go back to the default rules")
+    rules.set_defaults(handler=run_stage_rules)
 
     stages = subparsers.add_parser("stages", parents=[common],
                                    help="accounts by journey stage, with time in stage")
@@ -346,6 +357,22 @@ def run_stage_clear(args: argparse.Namespace) -> int:
         name, stage = account.name, account.journey_stage
     print(_stage_move_text(move) if move else
           f"{name}: stage set by hand removed; the rules give {stage or 'no stage'}")
+    return 0
+
+
+def run_stage_rules(args: argparse.Namespace) -> int:
+    with portfolio(args) as context:
+        if args.file or args.reset:
+            document = DEFAULT_JOURNEY_RULES if args.reset else read_json_file(args.file)
+            with context.write(origin="user", context="journey rules") as session:
+                save_journey_rules(session, document)
+            print("journey rules " + ("reset to the defaults" if args.reset else "replaced") +
+                  "; run `csdesk stage apply` to move the accounts")
+            return 0
+        with context.read() as session:
+            load_journey_rules(session)
+            document = get_setting(session, JOURNEY_RULES.key)
+    print_json(document)
     return 0
 
 
