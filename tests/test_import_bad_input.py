@@ -190,3 +190,12 @@ def test_control_characters_in_a_value_are_refused(run_cli, seeded, tmp_path) ->
     lines = _rejected(run_cli, seeded, "accounts", path)
     assert lines == [f"{path}:2: column Account Name: contains the control character U+0007; "
                      "remove it from the file"]
+
+
+def test_a_name_shared_by_two_stored_accounts_is_not_guessed(run_cli, seeded, tmp_path) -> None:
+    with seeded.write() as session:
+        session.add(Account(name="acme"))
+    path = _write(tmp_path, "Account Name,Industry\nAcme,Retail\n")
+    lines = _rejected(run_cli, seeded, "accounts", path)
+    assert lines == [f"{path}:2: 2 stored accounts have the same name as this row, so it is "
+                     "not clear which to update; add an id column (external_id)"]

@@ -17,6 +17,7 @@ from csdesk.importers.countries import country_code
 from csdesk.importers.dates import (
     DateError,
     DateSample,
+    OrderNeeded,
     decide_order,
     needs_order,
     parse_date,
@@ -150,6 +151,9 @@ def _convert_column(spec: FieldSpec, binding: Binding, cells: list[str], lines: 
             continue
         try:
             append(parse(cell))
+        except OrderNeeded:
+            # One message for the whole file says the order is missing; no need to repeat it.
+            append(None)
         except (DateError, NumberError, ValueError) as exc:
             problems.add(line, where, str(exc))
             append(None)

@@ -51,6 +51,10 @@ class DateError(ValueError):
     """A value that is not a date; the message says why in plain words."""
 
 
+class OrderNeeded(DateError):
+    """A numeric date read without a day/month order (the file-level message explains)."""
+
+
 @dataclass(frozen=True)
 class DateSample:
     """A date value whose reading depends on the day/month order, and where it is."""
@@ -155,7 +159,7 @@ def _split_date(text: str, order: str | None) -> tuple[date, str | None]:
         if len(a) == 3:
             raise DateError(f"'{text}' is not a date")
         if order is None:
-            raise DateError(f"'{text}' needs a day/month order (--date-order)")
+            raise OrderNeeded(f"'{text}' needs a day/month order (--date-order)")
         if order == "dmy":
             return _make_date(_year(c), int(b), int(a), text, order), rest
         if order == "mdy":

@@ -44,6 +44,8 @@ class EntityPlan:
     updates: list[PlannedUpdate] = field(default_factory=list)
     unchanged: int = 0
     matched: list[Matched] = field(default_factory=list)
+    # Rows whose natural key matches several stored records, with how many.
+    ambiguous: list[tuple[RowRecord, int]] = field(default_factory=list)
 
 
 def _fold(value: Any) -> Any:
@@ -102,10 +104,10 @@ def plan_entity(
         create_defaults: values for columns a new record needs but the file does not give.
     """
     plan = EntityPlan()
-    by_natural: dict[tuple[Any, ...], int] = {}
+    by_natural: dict[tuple[Any, ...], list[int]] = {}
     if key_columns is not None:
         for record_id, values in existing.items():
-            by_natural.setdefault(natural_key(values, key_columns), record_id)
+            by_natural.setdefault(natural_key(values, key_columns), []).append(record_id)
 
     for record in records:
         target: int | None = None
@@ -115,7 +117,11 @@ def plan_entity(
             if target is not None and target not in existing:
                 target, stale_ref = None, True
         elif key_columns is not None:
-            target = by_natural.get(natural_key(record.values, key_columns))
+            candidates = by_natural.get(natural_key(record.values, key_columns), [])
+            if len(candidates) > 1:
+                plan.ambiguous.append((record, len(candidates)))
+                continue
+            target = candidates[0] if candidates else None
 
         if target is None:
             tag = ("new", entity, next(_tags))

@@ -161,8 +161,13 @@ def plan_records(ctx: KindContext, entity: str, records: list[RowRecord],
     columns = sorted({c for r in unique for c in r.values} | set(natural_key))
     existing = existing_records(ctx.session, entity, columns)
     refs = external_ids(ctx.session, ctx.source, entity) if by_id else {}
-    return plan_entity(entity, unique, existing, refs, None if by_id else natural_key,
+    plan = plan_entity(entity, unique, existing, refs, None if by_id else natural_key,
                        create_defaults)
+    for record, count in plan.ambiguous:
+        ctx.problems.add(record.line, None, (
+            f"{count} stored {label}s have the same {', '.join(natural_key)} as this row, so "
+            f"it is not clear which to update; add an id column (external_id)"))
+    return plan
 
 
 def money_minor(money: Money | None) -> tuple[int | None, str | None]:
