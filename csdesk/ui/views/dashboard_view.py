@@ -85,6 +85,8 @@ class DashboardView(ViewPage):
         controls.addWidget(self.metric_box)
         controls.addWidget(self.group_box)
         controls.addStretch(1)
+        QWidget.setTabOrder(self.period_box, self.metric_box)
+        QWidget.setTabOrder(self.metric_box, self.group_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addLayout(controls)

@@ -123,6 +123,10 @@ class RenewalsView(ViewPage):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addWidget(splitter)
+        # Keyboard order follows the screen: the actions above the list, then the list.
+        QWidget.setTabOrder(self.category_box, self.category_button)
+        QWidget.setTabOrder(self.category_button, self.open_button)
+        QWidget.setTabOrder(self.open_button, self.table)
 
     def reload(self) -> None:
         as_of = self.workspace.as_of
