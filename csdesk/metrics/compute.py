@@ -87,13 +87,12 @@ def compute_metrics(
         currencies |= contract_currencies(account.contracts, effective)
     convert = book_converter(currencies, rates)
 
-    whole, onboarding = _group(None, WHOLE_BOOK, accounts, inputs, effective, convert,
-                               ttv_from_kickoff, ttv_target_days, whole_book=True)
+    run = _Run(inputs, effective, convert, ttv_from_kickoff, ttv_target_days)
+    whole, onboarding = _group(run, None, WHOLE_BOOK, accounts, whole_book=True)
     groups = [whole]
     if grouping is not None:
         for key, label, members in _split(accounts, grouping):
-            groups.append(_group(key, label, members, inputs, effective, convert,
-                                 ttv_from_kickoff, ttv_target_days)[0])
+            groups.append(_group(run, key, label, members)[0])
         by_id = {a.id: a for a in accounts}
         onboarding = [
             replace(row, group=grouping.key(by_id[row.account_id]) or NO_VALUE)
@@ -152,27 +151,35 @@ def _split(
     ]
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every group's computation shares."""
+
+    inputs: MetricInputs
+    period: Period
+    convert: Converter
+    ttv_from_kickoff: bool
+    ttv_target_days: int
+
+
 def _group(
+    run: _Run,
     key: str | None,
     label: str,
     accounts: Sequence[AccountFacts],
-    inputs: MetricInputs,
-    period: Period,
-    convert: Converter,
-    ttv_from_kickoff: bool,
-    ttv_target_days: int,
     whole_book: bool = False,
 ) -> tuple[MetricGroup, list[OnboardingRow]]:
     """One group's metrics, and its customers still onboarding."""
+    inputs, period = run.inputs, run.period
     ids = {a.id for a in accounts}
-    convert = convert.fork()
+    convert = run.convert.fork()
     arrs = [account_arr(a.id, a.contracts, period, convert) for a in accounts]
-    customers_at_end = [a.account_id for a in arrs if a.customer_at_end]
+    customers_at_end = {a.account_id for a in arrs if a.customer_at_end}
     surveys = [s for s in inputs.surveys if s.account_id in ids]
     follow_ups = [f for f in inputs.follow_ups if whole_book or f.account_id in ids]
     found = journeys(accounts, period.end, inputs.first_value_marks, inputs.usage,
-                     ttv_from_kickoff)
-    onboarding = still_onboarding(found, set(customers_at_end), period, ttv_target_days)
+                     run.ttv_from_kickoff)
+    onboarding = still_onboarding(found, customers_at_end, period, run.ttv_target_days)
 
     metrics: list[Metric] = [
         arr_metric(arrs, convert),
@@ -182,9 +189,9 @@ def _group(
         nps_metric(surveys, period, inputs.nps_scales),
         *csat_metrics(surveys, period),
         ttv_metric(found, period),
-        at_risk_metric(onboarding, found, set(customers_at_end), ttv_target_days),
+        at_risk_metric(onboarding, found, customers_at_end, run.ttv_target_days),
         health_distribution(
-            customers_at_end,
+            sorted(customers_at_end),
             latest_readings(inputs.health, period.end),
             any(r.as_of <= period.end for r in inputs.health),
             period.end,

@@ -187,10 +187,11 @@ def _print_at_risk(rows: Sequence[OnboardingRow]) -> None:
     print(f"\nTime to first value at risk: {len(rows)} customers still onboarding "
           f"(target {target} days)")
     shown = rows[:_AT_RISK_SHOWN]
+    grouped = any(r.group is not None for r in rows)
     print_table(
-        ["account", "group", "started", "days", "past target"],
-        [(r.account, r.group, r.started_on.isoformat(), r.days_elapsed,
-          "yes" if r.over_target else "no") for r in shown],
+        ["account", *(["group"] if grouped else []), "started", "days", "past target"],
+        [(r.account, *([r.group] if grouped else []), r.started_on.isoformat(),
+          r.days_elapsed, "yes" if r.over_target else "no") for r in shown],
     )
     if len(rows) > len(shown):
         print(f"… and {len(rows) - len(shown)} more (see --json)")
