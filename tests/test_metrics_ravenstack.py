@@ -3,7 +3,8 @@
 The five RavenStack tables go in through the real command line with the example mappings
 in docs/examples. The expected figures are computed here straight from the CSV files with
 pandas and numpy, without any csdesk code, following DOMAIN.md's definitions and the
-reading of the data the mapping files document:
+reading of the data's contradictions that docs/importing.md ("Example: the RavenStack data
+set") and the mapping files document:
 
 - a subscription's price is its monthly amount (arr_amount is always 12 x mrr_amount), so
   ARR = 12 x mrr_amount; trial subscriptions are no revenue;
@@ -13,8 +14,9 @@ reading of the data the mapping files document:
   churned keeps the ARR of subscriptions still running;
 - churn reasons: features -> product_fit, support -> support_experience, unknown -> other
   (budget, competitor, pricing unchanged); every row is its own event; refund_amount_usd is
-  not lost ARR, so lost ARR is what the account's subscriptions lost on the churn date (ARR
-  the day before minus ARR that day, never below zero);
+  not lost ARR, so, as csdesk does for any churn event without a recorded amount, lost ARR
+  is what the account's subscriptions lost on the churn date (ARR the day before minus ARR
+  that day, never below zero);
 - a ticket's satisfaction_score is a support CSAT answer on 1-5, answered on the ticket's
   close date (UTC); an empty score is no answer.
 
