@@ -35,6 +35,7 @@ class DemoOptions:
     seed: int = DEFAULT_SEED
 
     def validate(self) -> None:
+        """Refuse an account count the book cannot be built with."""
         if not MIN_ACCOUNTS <= self.accounts <= MAX_ACCOUNTS:
             raise ValidationError(
                 f"--accounts {self.accounts} is out of range: the demo book needs between "
@@ -52,6 +53,7 @@ class DemoBook:
     rates: dict[str, Decimal] = field(default_factory=dict)
 
     def count(self, table: str) -> int:
+        """Rows of one table in the book."""
         return len(self.tables.get(table, ()))
 
 

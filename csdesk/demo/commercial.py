@@ -64,11 +64,13 @@ def local_amount(usd: Decimal, currency: str) -> Decimal:
 
 
 def round_price(value: Decimal, currency: str) -> Decimal:
+    """Round to tens of units (thousands of yen), as price lists are."""
     step = Decimal(1000) if currency == "JPY" else Decimal(10)
     return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_EVEN) * step
 
 
 def minor(amount: Decimal, currency: str) -> int:
+    """Integer minor units of an amount (cents, or whole yen)."""
     return Money.of(amount, currency).to_minor()
 
 
@@ -99,6 +101,7 @@ def build_terms(plan: AccountPlan, as_of: date) -> list[Term]:
 
 
 def add_contracts(rows: Rows, plan: AccountPlan, as_of: date) -> Commercials:
+    """Add the account's subscription terms and extras; returns what later steps need."""
     terms = build_terms(plan, as_of)
     result = Commercials(arr=terms[-1].arr, terms=terms)
     plan_name = PLAN_BY_TIER[plan.size_tier]

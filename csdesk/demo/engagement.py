@@ -40,6 +40,7 @@ def touch_until(plan: AccountPlan, as_of: date) -> date:
 def add_activities(
     rows: Rows, plan: AccountPlan, people: list[Person], as_of: date, until: date
 ) -> None:
+    """Onboarding, check-ins, sponsor meetings, ad-hoc touches and digital touches."""
     start = usage_start(plan, as_of)
     _onboarding(rows, plan, people, start, until)
     if plan.tier < 3:
@@ -66,6 +67,7 @@ def activity(
     author: str | None = None,
     body: str | None = None,
 ) -> None:
+    """Add one activity row, written by the account's CSM unless ``author`` says otherwise."""
     rows.add(
         "activity",
         account_id=plan.id,
@@ -190,11 +192,13 @@ def _pulse(rows: Rows, plan: AccountPlan, day: date, score: int) -> None:
 
 
 def add_notes(rows: Rows, plan: AccountPlan, as_of: date) -> None:
+    """Product requests, risk notes, meeting notes and general remarks."""
     rng = plan.rng
     start, end = usage_start(plan, as_of), usage_end(plan, as_of)
     span = max(1, (end - start).days)
 
     def some_day(recent_days: int | None = None) -> date:
+        """A day in the usage window, or within its last ``recent_days``."""
         if recent_days:
             return max(start, end - timedelta(days=rng.randint(0, recent_days)))
         return start + timedelta(days=rng.randint(0, span))

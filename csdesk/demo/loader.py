@@ -52,6 +52,7 @@ class DemoResult:
     reporting_currency: str
 
     def to_json(self) -> dict[str, Any]:
+        """The summary as JSON for ``csdesk demo --json``."""
         return {
             "as_of": self.options.as_of.isoformat(),
             "seed": self.options.seed,
@@ -73,7 +74,7 @@ def load_demo(context: AppContext, options: DemoOptions, replace: bool = False) 
         replace: empty the portfolio's tables first instead of refusing when it has accounts.
 
     Returns:
-        The row counts written.
+        What was written (rows per table), how many accounts were removed, and the time taken.
 
     Raises:
         ValidationError: the portfolio already has accounts and ``replace`` is False, or the
@@ -82,13 +83,13 @@ def load_demo(context: AppContext, options: DemoOptions, replace: bool = False) 
     started = time.perf_counter()
     options.validate()
     with context.read() as session:
-        existing = int(session.scalar(select(func.count()).select_from(Account)) or 0)
-    if existing and not replace:
-        raise ValidationError(_occupied_message(context, existing))
+        _refuse_if_occupied(context, session.connection(), replace)
 
     book = build_book(options)
     with unit_of_work(context.portfolio, ORIGIN, ACTOR, context="demo book") as session:
         connection = session.connection()
+        # Checked again inside the transaction: another window may have imported meanwhile.
+        _refuse_if_occupied(context, connection, replace)
         removed = clear_portfolio(connection) if replace else 0
         counts = {name: write_table(connection, name, rows, options.seed)
                   for name, rows in _in_dependency_order(book)}
@@ -107,12 +108,19 @@ def load_demo(context: AppContext, options: DemoOptions, replace: bool = False) 
     return result
 
 
-def _occupied_message(context: AppContext, existing: int) -> str:
-    return (
-        f"the portfolio {context.portfolio.path} already has {existing} accounts, so the demo "
-        "book was not loaded. Use `csdesk demo --replace` to delete them and load the demo "
-        "instead, or `csdesk --home <empty folder> demo` to keep them."
-    )
+def _refuse_if_occupied(context: AppContext, connection: Connection, replace: bool) -> None:
+    existing = int(connection.scalar(select(func.count()).select_from(Account)) or 0)
+    if existing and not replace:
+        raise ValidationError(
+            f"the portfolio {context.portfolio.path} already has {plural(existing, 'account')}, "
+            "so the demo book was not loaded. Use `csdesk demo --replace` to delete them and "
+            "load the demo instead, or `csdesk --home <empty folder> demo` to keep them."
+        )
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 account``, ``2 accounts``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _in_dependency_order(book: DemoBook) -> Iterable[tuple[str, list[dict[str, Any]]]]:

@@ -54,6 +54,7 @@ class NameSource:
         self._fakers: dict[str, Faker] = {}
 
     def faker(self, locale: str) -> Faker:
+        """The seeded Faker generator of one locale."""
         if locale not in self._fakers:
             generator = Faker(locale)
             generator.seed_instance(f"{self._seed}:{locale}")
@@ -61,6 +62,7 @@ class NameSource:
         return self._fakers[locale]
 
     def company(self, country: str) -> str:
+        """A fictitious company name in the country's language."""
         generator = self.faker(MARKET_BY_COUNTRY[country].locale)
         if country in LOCAL_FORMS:
             form = generator.random.choice(LOCAL_FORMS[country])
@@ -76,10 +78,12 @@ class NameSource:
         return name
 
     def person(self, country: str) -> tuple[str, str]:
+        """First and last name of someone in the country."""
         generator = self.faker(MARKET_BY_COUNTRY[country].locale)
         return str(generator.first_name()), str(generator.last_name())
 
     def domain(self, company: str, country: str, rng: random.Random) -> str:
+        """A web domain for the company (ASCII, with the country's top-level domain)."""
         words = [w for w in ascii_words(company) if w not in LEGAL_FORMS]
         stem = "-".join(words[:2])
         if len(stem) < 3:
@@ -88,6 +92,7 @@ class NameSource:
         return f"{stem}.{TOP_LEVEL_DOMAINS.get(country, 'com')}"
 
     def email(self, first: str, last: str, domain: str) -> str:
+        """A work e-mail address at the company's domain."""
         local = ".".join(ascii_words(f"{first} {last}"))
         if not local:
             local = str(self.faker("en_US").user_name())

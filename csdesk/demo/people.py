@@ -25,6 +25,7 @@ class Person:
     left_on: date | None
 
     def present_on(self, day: date) -> bool:
+        """Still at the company on ``day``."""
         return self.left_on is None or day < self.left_on
 
 
@@ -64,6 +65,7 @@ def departure(plan: AccountPlan, roles: frozenset[str], as_of: date) -> date | N
 
 
 def add_contacts(rows: Rows, plan: AccountPlan, names: NameSource, as_of: date) -> list[Person]:
+    """Add the account's contacts; returns them for the other generators."""
     rng = plan.rng
     sets = role_sets(plan)
     people: list[Person] = []

@@ -82,6 +82,7 @@ class AccountPlan:
 
     @property
     def is_live(self) -> bool:
+        """Still a customer (not churned)."""
         return self.churned_on is None
 
 
@@ -133,6 +134,7 @@ def profile_slots(count: int, rng: random.Random, parents: set[int]) -> list[str
 
 
 def assign_flags(profiles: list[str]) -> list[set[str]]:
+    """Hand the alert scenarios to at-risk and steady accounts, and the sharp drop's own."""
     flags: list[set[str]] = [set() for _ in profiles]
     at_risk = [i for i, p in enumerate(profiles) if p == "at_risk"]
     steady = [i for i, p in enumerate(profiles) if p == "steady"]
@@ -146,6 +148,7 @@ def assign_flags(profiles: list[str]) -> list[set[str]]:
 
 
 def size_tier(profile: str, is_parent: bool, rng: random.Random) -> int:
+    """The tier an account's size is drawn for (its real tier follows from its ARR)."""
     if profile == "sharp_drop" or is_parent:
         return 1
     return rng.choices((1, 2, 3), (20, 35, 45))[0]
@@ -159,6 +162,7 @@ def target_arr_usd(tier: int, rng: random.Random) -> Decimal:
 
 
 def contract_shape(tier: int, profile: str, rng: random.Random) -> str:
+    """How the account buys: annual, priced monthly or quarterly, multi-year or evergreen."""
     if profile == "onboarding":
         return rng.choice(("annual_auto", "annual_term"))
     if profile == "churned":

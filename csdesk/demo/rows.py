@@ -25,7 +25,9 @@ class Rows:
         self.tables[table].append(values)
 
     def extend(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Add many rows keyed by their own columns."""
         self.tables[table].extend(rows)
 
     def count(self, table: str) -> int:
+        """Rows of one table so far."""
         return len(self.tables.get(table, ()))

@@ -39,6 +39,7 @@ def wants_plan(plan: AccountPlan) -> bool:
 
 
 def add_success_plan(rows: Rows, plan: AccountPlan, people: list[Person], as_of: date) -> None:
+    """A plan with two or three outcomes, their objectives and the milestones."""
     rng = plan.rng
     chosen = rng.sample(texts.OUTCOMES, rng.randint(2, 3))
     champion = pick(people, as_of, "champion", 0.0)

@@ -38,6 +38,7 @@ class Curve:
 
 
 def usage_start(plan: AccountPlan, as_of: date) -> date:
+    """The first day with usage: purchase, or two years before the as-of date."""
     return max(plan.customer_since, as_of - timedelta(days=HISTORY_DAYS - 1))
 
 
@@ -47,6 +48,7 @@ def usage_end(plan: AccountPlan, as_of: date) -> date:
 
 
 def make_curve(plan: AccountPlan) -> Curve:
+    """Draw the account's usage curve from its profile and flags."""
     rng = plan.rng
     profile = plan.profile
     plateau = {
@@ -96,6 +98,7 @@ def level_on(curve: Curve, plan: AccountPlan, day: date, end: date, start: date)
 
 
 def day_factor(day: date) -> float:
+    """Weekend and year-end holiday dip of ``day``."""
     factor = WEEKEND_FACTOR.get(day.weekday(), 1.0)
     if (day.month == 12 and day.day >= 24) or (day.month == 1 and day.day == 1):
         factor *= HOLIDAY_FACTOR

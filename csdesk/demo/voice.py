@@ -45,6 +45,7 @@ TROUBLED_PROFILES = ("at_risk", "churned")
 
 
 def instant(day: date, hour: int, minute: int = 0) -> datetime:
+    """An aware UTC instant on ``day`` at the given time."""
     return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
 
@@ -152,6 +153,7 @@ def survey_moments(plan: AccountPlan, as_of: date) -> list[date]:
 
 
 def add_surveys(rows: Rows, plan: AccountPlan, people: list[Person], as_of: date) -> None:
+    """NPS and relationship CSAT answers at the moments of truth, plus scenario answers."""
     rng = plan.rng
     end = usage_end(plan, as_of)
     for moment in survey_moments(plan, as_of):

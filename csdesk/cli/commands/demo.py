@@ -7,11 +7,13 @@ import argparse
 from csdesk.cli.common import add_json, as_of, parse_date_option, portfolio, print_json
 from csdesk.demo import DemoOptions, DemoResult, load_demo
 from csdesk.demo.book import DEFAULT_ACCOUNTS, DEFAULT_SEED
+from csdesk.demo.loader import plural
 
 ORDER = 12
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``csdesk demo`` to the command line."""
     demo = subparsers.add_parser(
         "demo",
         parents=[common],
@@ -34,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    """Load the demo book and print what was written."""
     options = DemoOptions(as_of=as_of(args), accounts=args.accounts, seed=args.seed)
     options.validate()
     with portfolio(args) as context:
@@ -50,13 +53,14 @@ def _print_summary(result: DemoResult, path: str) -> None:
     counts = result.counts
 
     def n(table: str) -> str:
+        """A row count with thousands separators."""
         return f"{counts.get(table, 0):,}"
 
     options = result.options
     print(f"demo book loaded into {path} (as of {options.as_of.isoformat()}, "
           f"seed {options.seed}, {result.seconds:.1f} s)")
     if result.removed_accounts:
-        print(f"  replaced {result.removed_accounts:,} accounts that were there before")
+        print(f"  replaced {plural(result.removed_accounts, 'account')} that were there before")
     print(f"  {n('account')} accounts · {n('contact')} contacts · {n('contract')} contracts · "
           f"{n('opportunity')} opportunities · {n('churn_event')} churn events")
     print(f"  {n('usage_daily')} usage days · {n('feature_usage')} feature usage rows")
