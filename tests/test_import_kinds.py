@@ -390,3 +390,23 @@ def test_mapping_file_mistakes_are_all_reported(run_cli, tmp_path) -> None:
     mapping.write_text("[columns\n")
     result = run_cli("import", "accounts", str(path), "--mapping", str(mapping))
     assert result.code == 1 and f"{mapping}: not valid TOML" in result.err
+
+
+def test_hubspot_deals(run_cli, context, tmp_path) -> None:
+    _import(run_cli, "companies", _csv(tmp_path, "Record ID,Company name\n77,Kite Ltd\n", "a.csv"))
+    path = _csv(tmp_path, ("Record ID,Deal Name,Deal Stage,Close Date,Amount,Associated Company,"
+                           "Deal Type\n"
+                           "901,Kite renewal,Contract sent,2026-06-30,\"24,000\",Kite Ltd,\n"
+                           "902,Kite add-on,Closed won,2026-01-15,1200.5,Kite Ltd,"
+                           "existingbusiness\n"
+                           "903,Kite pilot,Closed lost,2025-11-01,,Kite Ltd,newbusiness\n"))
+    report = _import(run_cli, "deals", path)
+    assert (report["source"], report["created"]) == ("hubspot", 3)
+    with context.read() as session:
+        rows = session.execute(select(Opportunity.name, Opportunity.kind, Opportunity.stage,
+                                      Opportunity.amount_minor, Opportunity.currency,
+                                      Opportunity.is_closed, Opportunity.is_won)
+                               .order_by(Opportunity.close_date)).all()
+    assert rows == [("Kite pilot", "new", "Closed lost", None, None, True, False),
+                    ("Kite add-on", "expansion", "Closed won", 120050, "USD", True, True),
+                    ("Kite renewal", "renewal", "Contract sent", 2400000, "USD", False, False)]
