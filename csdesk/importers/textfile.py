@@ -225,7 +225,8 @@ def _records(text: str, name: str, delimiter: str, first_line: int) -> tuple[lis
 def _malformed(name: str, line: int, reason: str, text: str, skip: int, delimiter: str,
                header: list[str]) -> Problem:
     """Explain a csv error: which line, which column, and what to look for."""
-    rest = "\n".join(text.splitlines()[skip:])
+    # Count lines as the csv reader does (\r, \n or \r\n), not as str.splitlines().
+    rest = "".join(list(io.StringIO(text, newline=""))[skip:])
     index = _quote_problem_field(rest, delimiter)
     column = header[index].strip() if index < len(header) else f"#{index + 1}"
     if "unexpected end of data" in reason:
