@@ -70,12 +70,12 @@ def run_import(app: AppContext, request: ImportRequest) -> ImportReport:
 
     anomalies = Anomalies()
     with app.read() as session:
+        currency = reporting_currency(session)
         parsed = convert(table, kind, bindings, mapping, problems, request.date_order,
-                         reporting_currency(session))
+                         currency)
         context = KindContext(table.file, kind, table, parsed, mapping, bindings.source,
                               problems, anomalies, session,
-                              account_index(session, bindings.source),
-                              reporting_currency(session))
+                              account_index(session, bindings.source), currency)
         outcome = PLANNERS[kind.name](context)
     problems.raise_if_any()
 
