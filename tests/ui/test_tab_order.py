@@ -49,8 +49,8 @@ def _show(qtbot, view_class, context):
 def test_portfolio_tab_order(qtbot, demo_context) -> None:
     view = _show(qtbot, PortfolioView, demo_context)
     expected = [view.search, view.tier_box, view.owner_box, view.stage_box, view.band_box,
-                view.renewal_box, view.views_box, view.save_view_button, view.clear_button,
-                view.table]
+                view.renewal_box, view.clear_button, view.table, view.views_box,
+                view.save_view_button]
     assert in_order(walk(qtbot, view.search), expected)
 
 

@@ -85,14 +85,14 @@ class DashboardView(ViewPage):
         controls.addWidget(self.metric_box)
         controls.addWidget(self.group_box)
         controls.addStretch(1)
-        QWidget.setTabOrder(self.period_box, self.metric_box)
-        QWidget.setTabOrder(self.metric_box, self.group_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addLayout(controls)
         layout.addLayout(grid)
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.notes)
+        QWidget.setTabOrder(self.period_box, self.metric_box)
+        QWidget.setTabOrder(self.metric_box, self.group_box)
 
     def reload(self) -> None:
         as_of, period = self.workspace.as_of, self.period_box.currentData()

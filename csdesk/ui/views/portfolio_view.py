@@ -78,7 +78,14 @@ class PortfolioView(ViewPage):
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addLayout(self.filter_bar)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
+        footer = QHBoxLayout()
+        footer.addWidget(self.summary, 1)
+        footer.addWidget(self.views_box)
+        footer.addWidget(self.save_view_button)
+        layout.addLayout(footer)
+        QWidget.setTabOrder(self.clear_button, self.table)
+        QWidget.setTabOrder(self.table, self.views_box)
+        QWidget.setTabOrder(self.views_box, self.save_view_button)
         self._reload_saved_views()
 
     # -- building ---------------------------------------------------------------------------
@@ -102,7 +109,9 @@ class PortfolioView(ViewPage):
 
         self.views_box = QComboBox()
         self.views_box.setAccessibleName("Saved views")
-        self.views_box.setMinimumContentsLength(12)
+        self.views_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.views_box.setMinimumContentsLength(9)
         self.views_box.activated.connect(self._on_views_box_activated)
         self.save_view_button = QPushButton("Save view…")
         self.save_view_button.clicked.connect(self._on_save_view_clicked)
@@ -115,9 +124,6 @@ class PortfolioView(ViewPage):
         for box in (self.tier_box, self.owner_box, self.stage_box, self.band_box,
                     self.renewal_box):
             bar.addWidget(box, 1)
-        bar.addSpacing(12)
-        bar.addWidget(self.views_box, 1)
-        bar.addWidget(self.save_view_button)
         bar.addWidget(self.clear_button)
         self.filter_bar = bar
 
@@ -125,6 +131,8 @@ class PortfolioView(ViewPage):
         self, name: str, items: list[tuple[Any, str]], any_text: str | None = None
     ) -> QComboBox:
         box = QComboBox()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(7)
         box.setAccessibleName(f"{name} filter")
         box.setToolTip(f"Show only accounts with this {name.lower()}")
         box.addItem(any_text or f"Any {name.lower()}", None)

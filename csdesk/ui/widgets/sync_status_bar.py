@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from csdesk.services.status import SyncStatus, sync_status
 from csdesk.ui import formatting as fmt
@@ -18,7 +18,10 @@ class SyncStatusBar(QStatusBar):
         super().__init__(parent)
         self.workspace = workspace
         self.location = QLabel(f"Portfolio: {workspace.context.portfolio.path}")
-        self.location.setToolTip("The portfolio file on this computer")
+        self.location.setToolTip(f"The portfolio file on this computer: "
+                                 f"{workspace.context.portfolio.path}")
+        # A long path must not widen the window; it is cut and the tooltip has it whole.
+        self.location.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.connection = QLabel(OFFLINE_TEXT)
         self.connection.setToolTip(
             "csdesk works offline; changes wait in the change log until a CRM is connected")
