@@ -33,7 +33,7 @@ DERIVED_KINDS = {"survey_response": "a survey answer received"}
 # Business reviews held (BusinessReview rows) count as activities of these kinds.
 REVIEW_ACTIVITY_KINDS = {"QBR": "qbr", "EBR": "ebr"}
 
-TRIGGERS = {"alert": "an alert task is raised for the account"}
+TRIGGERS = {"alert": "an alert task"}
 
 _CONVERSATIONS = ["check_in", "call", "meeting", "exec_meeting", "qbr", "ebr"]
 

@@ -24,6 +24,8 @@ from csdesk.services.tasks import is_visible
 logger = logging.getLogger(__name__)
 
 MILESTONE_SOURCE = "milestone"
+# Most pressing first; a severity not listed here comes after these.
+SEVERITY_ORDER = ("escalate", "reach_out", "follow_up", "watch")
 DUE_SOON_DAYS = 7
 REVIEW_DAYS = 30
 # Far enough ahead for the earliest milestone (T-180) of a renewal with a long notice period.
@@ -221,8 +223,7 @@ def plan_day(
     due_soon = tuple(r for r in schedule.due_within(due_days, include_overdue=False))
 
     tasks = _visible_tasks(session, as_of, scope)
-    alerts = tuple(sorted((t for t in tasks if t.source == ALERT_SOURCE),
-                          key=lambda t: (t.raised_on or date.min), reverse=True))
+    alerts = tuple(sorted((t for t in tasks if t.source == ALERT_SOURCE), key=_urgency))
     others = tuple(t for t in tasks if t.source not in (ALERT_SOURCE, MILESTONE_SOURCE)
                    and t.due_on is not None and t.due_on <= as_of + timedelta(days=due_days))
     milestones = _milestones(session, as_of, rates, scope, tasks)
@@ -240,6 +241,13 @@ def plan_day(
                 scope.owner or "everyone", as_of, len(overdue), len(due_soon), len(alerts),
                 len(milestones))
     return plan
+
+
+def _urgency(task: TaskItem) -> tuple[int, int, str]:
+    rank = (SEVERITY_ORDER.index(task.severity) if task.severity in SEVERITY_ORDER
+            else len(SEVERITY_ORDER))
+    newest_first = -(task.raised_on or date.min).toordinal()
+    return rank, newest_first, (task.account or "").casefold()
 
 
 def _visible_tasks(session: Session, as_of: date, scope: OwnerScope) -> list[TaskItem]:

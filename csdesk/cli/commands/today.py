@@ -71,10 +71,10 @@ def _print_plan(plan: DayPlan, missing: str | None) -> None:
     _section("Overdue touchpoints", plan.overdue, _touchpoint_line, "csdesk touchpoints --overdue")
     _section("Due in the next 7 days", plan.due_soon, _touchpoint_line,
              "csdesk touchpoints --due-within 7")
-    _section("Alerts to handle", plan.alerts, _alert_line, "csdesk today --json")
+    _section("Alerts to handle", plan.alerts, _alert_line, "csdesk tasks --open")
     _section("Renewal milestones reached", plan.milestones, _milestone_line, "csdesk renewals")
     _section("Business reviews coming up", plan.reviews, _review_line, "csdesk touchpoints")
-    _section("Other tasks due", plan.tasks, _task_line, "csdesk today --json")
+    _section("Other tasks due", plan.tasks, _task_line, "csdesk tasks --open")
 
 
 def _section(title: str, items: Sequence[Any], line: Callable[[Any], str], more: str) -> None:
