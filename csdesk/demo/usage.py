@@ -21,7 +21,7 @@ WEEKEND_FACTOR = {5: 0.22, 6: 0.15}
 HOLIDAY_FACTOR = 0.35
 # Days before the as-of date when the sharp-drop account's usage starts to collapse.
 SHARP_DROP_DAYS = 31
-FEATURE_RATE = 0.05
+FEATURE_RATE = 0.035
 
 
 @dataclass(frozen=True)
