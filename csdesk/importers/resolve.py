@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from csdesk.importers.convert import Parsed
 from csdesk.importers.problems import ProblemList
 from csdesk.services.importing import AccountIndex
@@ -15,27 +17,26 @@ def resolve_accounts(parsed: Parsed, index: AccountIndex, source: str,
     """
     ids = parsed.column("account")
     names = parsed.column("account_name")
-    id_where, name_where = parsed.where("account"), parsed.where("account_name")
-    cache: dict[tuple[str, str], int | str] = {}
-    result: list[int | None] = []
+    keys = [("id", external) if external is not None else
+            ("name", name) if name is not None else None
+            for external, name in zip(ids, names, strict=True)]
+    # Each distinct key is looked up once; a large usage file names few accounts.
+    found = {key: _find(index, key, source) for key in set(keys) if key is not None}
+    result: list[int | str | None] = [found.get(key) if key is not None else None
+                                      for key in keys]
+    if all(isinstance(r, int) for r in result):
+        return cast(list[int | None], result)
 
-    for line, external, name in zip(parsed.lines, ids, names, strict=True):
-        if external is None and name is None:
+    id_where, name_where = parsed.where("account"), parsed.where("account_name")
+    for position, (line, key, outcome) in enumerate(zip(parsed.lines, keys, result,
+                                                        strict=True)):
+        if key is None:
             where = id_where if parsed.has("account") else name_where
             problems.add(line, where, "is empty; every row needs its account")
-            result.append(None)
-            continue
-        key = ("id", external) if external is not None else ("name", name)
-        found = cache.get(key)
-        if found is None:
-            found = _find(index, key, source)
-            cache[key] = found
-        if isinstance(found, str):
-            problems.add(line, id_where if key[0] == "id" else name_where, found)
-            result.append(None)
-        else:
-            result.append(found)
-    return result
+        elif isinstance(outcome, str):
+            problems.add(line, id_where if key[0] == "id" else name_where, outcome)
+            result[position] = None
+    return cast(list[int | None], result)
 
 
 def _find(index: AccountIndex, key: tuple[str, str], source: str) -> int | str:

@@ -270,12 +270,11 @@ def _bulk_upsert(session: Session, bulk: BulkUpsert, actor: str, context: str) -
     table = table_of(bulk.entity)
     connection.execute(upsert(table, bulk.key_columns, bulk.value_columns), rows)
 
-    values = bulk.value_columns
+    names = bulk.value_columns
     created_ids = _key_texts(bulk.created, bulk.key_columns)
     changes = [
-        Change(bulk.entity, entity_id, "create", None, None,
-               {name: row[name] for name in values if row.get(name) is not None})
-        for entity_id, row in zip(created_ids, bulk.created, strict=True)
+        Change(bulk.entity, entity_id, "create", None, None, _present(names, values))
+        for entity_id, values in zip(created_ids, _columns(bulk.created, names), strict=True)
     ]
     updated_ids = _key_texts([new for new, _ in bulk.updated], bulk.key_columns)
     for entity_id, (new, old) in zip(updated_ids, bulk.updated, strict=True):
@@ -284,10 +283,21 @@ def _bulk_upsert(session: Session, bulk: BulkUpsert, actor: str, context: str) -
     record_changes(connection, changes, "import", actor, context)
 
 
+def _columns(rows: list[dict[str, Any]], names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """Each row's values of ``names``, as tuples."""
+    return zip(*([row[name] for row in rows] for name in names), strict=True)
+
+
+def _present(names: Sequence[str], values: tuple[Any, ...]) -> dict[str, Any]:
+    """The values a new row was given (unknown ones, None, are left out as the hook does)."""
+    if None not in values:
+        return dict(zip(names, values, strict=True))
+    return {n: v for n, v in zip(names, values, strict=True) if v is not None}
+
+
 def _key_texts(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[str]:
-    """Record ids spelled as the flush hook spells composite keys: values joined by ':'."""
-    parts = [
-        [v.isoformat() if isinstance(v, date) else str(v) for v in (row[key] for row in rows)]
-        for key in keys
-    ]
-    return [":".join(texts) for texts in zip(*parts, strict=True)]
+    """Record ids spelled as the flush hook spells composite keys: values joined by ':'.
+
+    Usage keys are ids, dates and names; ``str`` of a date is its ISO form, as in the hook.
+    """
+    return [":".join(map(str, values)) for values in _columns(rows, keys)]

@@ -165,6 +165,11 @@ def diff_rows(entity: str, key_columns: tuple[str, ...], fields: list[str], rows
     bulk = BulkUpsert(entity, key_columns, tuple(fields))
     counts = Counts()
     names = key_columns + tuple(fields)
+    if not stored:
+        bulk.created = [dict(zip(names, key + values, strict=True))
+                        for key, values in rows.items()]
+        counts.created = len(bulk.created)
+        return bulk, counts
     for key, values in rows.items():
         old = stored.get(key)
         if old is None:
