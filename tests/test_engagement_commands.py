@@ -85,9 +85,11 @@ def test_compliance_per_account_csm_and_tier_worked_by_hand(book, run_cli) -> No
     assert [(x["owner"], x["due"], x["on_time"]) for x in report["by_owner"]] == [
         ("Dana", 6, 3), ("Lee", 3, 2)]
     assert [(x["tier"], x["due"], x["on_time"]) for x in report["by_tier"]] == [
-        ("1 High touch", 6, 3), ("2 Mid touch", 3, 2)]
+        (1, 6, 3), (2, 3, 2)]
     assert [(x["account"], x["compliance"]) for x in report["by_account"]] == [
-        (f"{book['Acme']} Acme", 0.5), (f"{book['Beta']} Beta", 0.6667)]
+        ({"id": str(book["Acme"]), "name": "Acme"}, 0.5),
+        ({"id": str(book["Beta"]), "name": "Beta"}, 0.6667)]
+    assert [(x["touchpoint"], x["due"]) for x in report["by_touchpoint"]] == [("check_in", 9)]
 
 
 def test_compliance_text_for_my_accounts(book, run_cli) -> None:

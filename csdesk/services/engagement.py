@@ -332,16 +332,16 @@ def account_touchpoints(
 
 @dataclass(frozen=True)
 class ComplianceLine:
-    """Touchpoints due and done on time for one group (an account, a CSM, a tier...)."""
+    """Touchpoints due and done on time for one group: an account, a CSM, a tier..."""
 
-    group: str
-    key: str
+    label: str
+    value: Any
     count: ComplianceCount
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, group: str) -> dict[str, Any]:
         rate = self.count.rate
         return {
-            self.group: self.key,
+            group: self.value,
             "due": self.count.due,
             "on_time": self.count.on_time,
             "compliance": None if rate is None else round(rate, 4),
@@ -353,22 +353,21 @@ class ComplianceReport:
     as_of: date
     window: Window
     total: ComplianceCount
-    by_account: tuple[ComplianceLine, ...]
-    by_owner: tuple[ComplianceLine, ...]
-    by_tier: tuple[ComplianceLine, ...]
-    by_touchpoint: tuple[ComplianceLine, ...]
+    groups: dict[str, tuple[ComplianceLine, ...]]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "as_of": self.as_of.isoformat(),
             "window": {"start": self.window.start.isoformat(),
                        "end": self.window.end.isoformat()},
-            "total": ComplianceLine("total", "all", self.total).to_json(),
-            "by_account": [line.to_json() for line in self.by_account],
-            "by_owner": [line.to_json() for line in self.by_owner],
-            "by_tier": [line.to_json() for line in self.by_tier],
-            "by_touchpoint": [line.to_json() for line in self.by_touchpoint],
+            "total": ComplianceLine("all", "all", self.total).to_json("total"),
         }
+        for group, lines in self.groups.items():
+            data[f"by_{group}"] = [line.to_json(group) for line in lines]
+        return data
+
+
+COMPLIANCE_GROUPS = ("account", "owner", "tier", "touchpoint")
 
 
 def compliance_report(
@@ -387,28 +386,30 @@ def compliance_report(
     timelines = tier_timelines(session, {a: r.tier for a, r in book.accounts.items()})
 
     total = ComplianceCount()
-    groups: dict[str, dict[str, ComplianceCount]] = {
-        "account": {}, "owner": {}, "tier": {}, "touchpoint": {}}
-    for acc, ref in sorted(book.accounts.items(), key=lambda item: item[1].name.casefold()):
+    counts: dict[str, dict[Any, ComplianceCount]] = {g: {} for g in COMPLIANCE_GROUPS}
+    labels: dict[str, dict[Any, str]] = {g: {} for g in COMPLIANCE_GROUPS}
+    for acc, ref in book.accounts.items():
         occurrences = account_occurrences(book.histories[acc], book.plans, timelines[acc], as_of)
-        per_key = count_in_window(occurrences, window)
-        labels = {"account": f"{ref.id} {ref.name}", "owner": ref.owner or "(no owner)",
-                  "tier": f"{ref.tier} {TIER_LABELS[ref.tier]}"}
-        for key, count in per_key.items():
+        keys = {"account": (acc, ref.name), "owner": (ref.owner, ref.owner or "(no owner)"),
+                "tier": (ref.tier, f"{ref.tier} {TIER_LABELS[ref.tier]}")}
+        for touchpoint, count in count_in_window(occurrences, window).items():
             total.add(count)
-            groups["touchpoint"].setdefault(key, ComplianceCount()).add(count)
-            for group, label in labels.items():
-                groups[group].setdefault(label, ComplianceCount()).add(count)
+            for group, (key, label) in {**keys, "touchpoint": (touchpoint, touchpoint)}.items():
+                counts[group].setdefault(key, ComplianceCount()).add(count)
+                labels[group][key] = label
 
-    def lines(group: str, name: str) -> tuple[ComplianceLine, ...]:
-        return tuple(ComplianceLine(name, key, count)
-                     for key, count in sorted(groups[group].items()))
+    def value(group: str, key: Any) -> Any:
+        return {"id": str(key), "name": labels[group][key]} if group == "account" else key
 
+    groups = {
+        group: tuple(ComplianceLine(labels[group][key], value(group, key), count)
+                     for key, count in sorted(counts[group].items(),
+                                              key=lambda item: labels[group][item[0]].casefold()))
+        for group in COMPLIANCE_GROUPS
+    }
     logger.info("engagement compliance %s to %s: %d of %d on time", window.start, window.end,
                 total.on_time, total.due)
-    return ComplianceReport(as_of, window, total, lines("account", "account"),
-                            lines("owner", "owner"), lines("tier", "tier"),
-                            lines("touchpoint", "touchpoint"))
+    return ComplianceReport(as_of, window, total, groups)
 
 
 # Logging an activity -----------------------------------------------------------------------

@@ -247,12 +247,11 @@ def run_compliance(args: argparse.Namespace) -> int:
         print(missing)
         return 0
     by = args.by or ("account" if scope.owner else "owner")
-    lines = {"account": report.by_account, "owner": report.by_owner, "tier": report.by_tier,
-             "touchpoint": report.by_touchpoint}[by]
+    lines = report.groups[by]
     print(f"Engagement compliance, {window.start.isoformat()} to {window.end.isoformat()}, "
           f"{'every account' if scope.owner is None else scope.owner + chr(39) + 's accounts'}")
     print_table([by, "due", "on time", "compliance"],
-                [(line.key, line.count.due, line.count.on_time, _percent(line.count.rate))
+                [(line.label, line.count.due, line.count.on_time, _percent(line.count.rate))
                  for line in lines])
     total = report.total
     print(f"total: {total.on_time} of {total.due} touchpoints on time "
