@@ -70,6 +70,7 @@ class ComplianceCount:
 
 
 def tier_on(timeline: list[TierSpan], day: date) -> int:
+    """The tier an account had on ``day``."""
     tier = timeline[0].tier
     for span in timeline:
         if span.start > day:

@@ -15,7 +15,6 @@ one of four patterns, told apart by the keys it carries:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -342,7 +341,3 @@ def describe(spec: TouchpointSpec) -> str:
             text += f", then every {spec.then_every_days} days"
         return text
     return f"within {spec.within_days} days of {TRIGGERS.get(spec.trigger or '', 'a trigger')}"
-
-
-def kinds_text(kinds: Iterable[str]) -> str:
-    return ", ".join(sorted(kinds))

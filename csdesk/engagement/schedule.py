@@ -173,6 +173,7 @@ class MomentState:
 
 
 def moment_date(spec: TouchpointSpec, purchase: date, index: int) -> date | None:
+    """The date of the ``index``-th moment (0-based), or None past the last one."""
     offset = spec.moment(index)
     return None if offset < 0 else purchase + timedelta(days=offset)
 

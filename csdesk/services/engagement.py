@@ -62,6 +62,7 @@ SUMMARY_LIMIT = 500
 
 
 def load_plans(session: Session) -> EngagementPlans:
+    """The engagement plans in force: the stored document, else the defaults."""
     return parse_engagement_plans(get_setting(session, ENGAGEMENT_PLANS.key))
 
 

@@ -60,6 +60,7 @@ JOURNEY_RULES = declare(
 
 
 def load_journey_rules(session: Session) -> JourneyRules:
+    """The journey rules in force: the stored document, else the defaults."""
     return parse_journey_rules(get_setting(session, JOURNEY_RULES.key))
 
 

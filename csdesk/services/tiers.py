@@ -38,6 +38,7 @@ TIER_RULES = declare(
 
 
 def load_tier_rules(session: Session) -> TierRules:
+    """The tier rules in force: the stored document, else the defaults."""
     return parse_tier_rules(get_setting(session, TIER_RULES.key))
 
 

@@ -36,6 +36,7 @@ MILESTONE_LOOKAHEAD_DAYS = 730
 
 
 def get_me(session: Session) -> str | None:
+    """The CSM name set with `csdesk me`, or None."""
     value = get_setting(session, ME.key)
     return str(value) if value else None
 
@@ -96,6 +97,7 @@ def resolve_scope(session: Session, owner: str | None, show_all: bool) -> OwnerS
 
 
 def owner_has_accounts(session: Session, owner: str) -> bool:
+    """Whether any account has this owner (any letter case)."""
     stmt = select(func.count()).select_from(Account).where(
         func.lower(Account.owner) == owner.lower())
     return bool(session.scalar(stmt))

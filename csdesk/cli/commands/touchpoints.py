@@ -168,6 +168,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def status_text(row: ScheduleRow) -> str:
+    """'5 days overdue (2 missed)', 'due today' or 'in 3 days'."""
     touchpoint = row.touchpoint
     if touchpoint.is_overdue:
         text = f"{-touchpoint.days_until} days overdue"
@@ -178,6 +179,7 @@ def status_text(row: ScheduleRow) -> str:
 
 
 def scope_heading(scope: OwnerScope, accounts: int) -> str:
+    """Whose accounts a view shows, for its first line."""
     whose = "every account" if scope.owner is None else f"{scope.owner}'s accounts"
     return f"{whose} ({accounts} customers)"
 
