@@ -23,7 +23,7 @@ from reportlab.platypus import (
 )
 
 from csdesk.fonts import SANS
-from csdesk.reports.layout import CONTENT_WIDTH
+from csdesk.reports.layout import CONTENT_WIDTH, PAGE_HEIGHT
 from csdesk.reports.text import Markup, needs_shaping
 from csdesk.reports.theme import RULE, STATUS_COLOURS, ZEBRA, Theme
 from csdesk.reports.vector import figure_drawing
@@ -48,8 +48,24 @@ class Column:
     numeric: bool = False
 
 
+# Data taller than this is not moved to the next page just to sit beside its insight.
+INSIGHT_KEEP_HEIGHT = 90 * mm
+
+
 def _hex(colour: Color) -> str:
     return "#" + colour.hexval()[2:]
+
+
+def _height(flowable: Flowable) -> float:
+    """How tall a flowable is at the text width (a group: its parts added up)."""
+    if isinstance(flowable, KeepTogether):
+        return sum(_height(part) for part in flowable._content)
+    return float(flowable.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1])
+
+
+def _kept_with_next(flowable: Flowable) -> bool:
+    style = getattr(flowable, "style", None)
+    return bool(style is not None and getattr(style, "keepWithNext", False))
 
 
 class Kit:
@@ -96,8 +112,12 @@ class Kit:
     def spacer(self, height: float = 4 * mm) -> Spacer:
         return Spacer(CONTENT_WIDTH, height)
 
-    def insight(self, meaning: str, action: str) -> Flowable:
-        """"What it means" and "Next step" beside the data, in a tinted box."""
+    def add_insight(self, parts: list[Flowable], meaning: str, action: str) -> None:
+        """Append "What it means" and "Next step" in a tinted box, kept with the data above.
+
+        The box stays on the page of the last piece of data before it, unless that piece is
+        too tall to move (a long table), so the reading never starts with a lone conclusion.
+        """
         rows = [
             [self.text("WHAT IT MEANS", "insight_label"), self.text(meaning, "insight")],
             [self.text("NEXT STEP", "insight_label"), self.text(action, "insight")],
@@ -111,7 +131,14 @@ class Kit:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
             ("LEFTPADDING", (0, 0), (-1, -1), 8),
         ]))
-        return KeepTogether([Spacer(CONTENT_WIDTH, 2 * mm), table, Spacer(CONTENT_WIDTH, 3 * mm)])
+        box: list[Flowable] = [Spacer(CONTENT_WIDTH, 2 * mm), table,
+                               Spacer(CONTENT_WIDTH, 3 * mm)]
+        if parts and _height(parts[-1]) <= INSIGHT_KEEP_HEIGHT:
+            box.insert(0, parts.pop())
+            # A heading meant to stay with what follows comes along too.
+            while parts and _kept_with_next(parts[-1]):
+                box.insert(0, parts.pop())
+        parts.append(KeepTogether(box))
 
     def tiles(self, tiles: Sequence[Tile], per_row: int | None = None) -> Flowable:
         """Key figures side by side, a big value over its label (rows of 3 or 4, balanced)."""

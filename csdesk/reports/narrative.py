@@ -104,8 +104,8 @@ def support(data: SupportView) -> Insight:
     if data.opened == 0:
         return ("No support tickets were opened in the period.",
                 "No support follow-up is needed.")
-    meaning = (f"{data.opened} tickets were opened and {data.closed} closed; median time to "
-               f"resolve was {fmt.hours(data.median_resolution_hours)}")
+    meaning = (f"{fmt.count(data.opened, 'ticket')} opened and {data.closed} closed; median "
+               f"time to resolve was {fmt.hours(data.median_resolution_hours)}")
     meaning += f", with {data.escalations} escalated." if data.escalations else "."
     urgent = dict(data.by_priority).get("urgent", 0)
     if data.escalations:
@@ -113,7 +113,8 @@ def support(data: SupportView) -> Insight:
     elif urgent:
         action = "Check the root cause of the urgent tickets with the customer's admins."
     elif data.open_at_end:
-        action = f"Close out the {data.open_at_end} tickets still open at the period's end."
+        action = (f"Close out the {fmt.count(data.open_at_end, 'ticket')} still open at the "
+                  "period's end.")
     else:
         action = "No support follow-up is needed."
     return meaning, action
@@ -125,10 +126,12 @@ def voice(data: VoiceView) -> Insight:
                 "Send the next relationship survey to the main contacts.")
     parts = []
     if data.nps is not None:
-        parts.append(f"NPS is {fmt.signed(data.nps)} from {data.respondents} respondents "
-                     f"({data.promoters} promoters, {data.detractors} detractors)")
+        parts.append(f"NPS is {fmt.signed(data.nps)} from "
+                     f"{fmt.count(data.respondents, 'respondent')} "
+                     f"({fmt.count(data.promoters, 'promoter')}, "
+                     f"{fmt.count(data.detractors, 'detractor')})")
     if data.csat is not None:
-        parts.append(f"{fmt.share(data.csat)} of {data.csat_answers} CSAT answers were "
+        parts.append(f"{fmt.share(data.csat)} of {fmt.count(data.csat_answers, 'CSAT answer')} "
                      "satisfied")
     meaning = "; ".join(parts) + "."
     if data.detractors:
@@ -142,10 +145,11 @@ def actions(data: ActionItems, as_of: date) -> Insight:
     finished, still_open = len(data.done), len(data.open)
     overdue = sum(1 for a in data.open if a.overdue)
     if data.since is None:
-        meaning = f"There is no earlier review; {len(data.new)} new action items are open."
+        meaning = (f"There is no earlier review; {fmt.count(len(data.new), 'action item')} "
+                   "open.")
     else:
-        meaning = (f"{finished} of {finished + still_open} action items from the review on "
-                   f"{fmt.day(data.since)} are done")
+        meaning = (f"{finished} of {fmt.count(finished + still_open, 'action item')} from the "
+                   f"review on {fmt.day(data.since)} done")
         meaning += f"; {overdue} overdue." if overdue else "."
     if overdue:
         return meaning, "Close or re-plan the overdue items, with a new date and owner for each."

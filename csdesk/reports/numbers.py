@@ -65,3 +65,8 @@ def hours(value: Decimal | None) -> str:
     if value >= 48:
         return f"{number(value / 24, 1)} days"
     return f"{number(value, 0 if value >= 10 else 1)} h"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: "1 ticket", "3 tickets"."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"

@@ -83,7 +83,7 @@ def make_theme(primary_hex: str) -> Theme:
         "header_cell": style("header_cell", 8, font=bold, colour=white, leading=10.4),
         "header_cell_right": style("header_cell_right", 8, font=bold, colour=white,
                                    leading=10.4, alignment=TA_RIGHT),
-        "figure_value": style("figure_value", 17, font=bold, colour=primary, leading=21),
+        "figure_value": style("figure_value", 15, font=bold, colour=primary, leading=19),
         "figure_label": style("figure_label", 7.6, colour=MUTED, leading=9.6),
         "insight_label": style("insight_label", 7.6, font=bold, colour=primary, leading=10),
         "insight": style("insight", 9, leading=12.4),

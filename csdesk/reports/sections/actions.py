@@ -49,7 +49,7 @@ def action_items(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
         parts.append(kit.subheading(f"{title} ({len(rows)})"))
         parts.append(kit.table(ACTION_COLUMNS, _action_rows(kit, rows)) if rows
                      else kit.empty(empty))
-    parts.append(kit.insight(*narrative.actions(items, data.as_of)))
+    kit.add_insight(parts, *narrative.actions(items, data.as_of))
     return parts
 
 
@@ -66,12 +66,13 @@ def risks_and_blockers(data: ReviewData, kit: Kit, number: int) -> list[Flowable
                 for r in data.risks]
         parts.append(kit.table(RISK_COLUMNS, rows))
     count = len(data.risks) + (1 if written and written.strip() else 0)
-    meaning = (f"{len(data.risks)} specific risks are open" if data.risks
+    meaning = (f"{fmt.count(len(data.risks), 'specific risk')} open" if data.risks
                else "The plan describes the risks above")
-    parts.append(kit.insight(
+    kit.add_insight(
+        parts,
         meaning + ("." if count else ""),
         "Agree an owner and a mitigation with a date for each risk.",
-    ))
+    )
     return parts
 
 
@@ -83,8 +84,9 @@ def roadmap_alignment(data: ReviewData, kit: Kit, number: int) -> list[Flowable]
     rows = [[fmt.day(r.written_on), r.title, r.body] for r in data.roadmap]
     parts.append(kit.table(REQUEST_COLUMNS, rows))
     first = data.roadmap[-1].written_on
-    parts.append(kit.insight(
-        f"{len(data.roadmap)} product requests have been raised since {fmt.day(first)}.",
+    kit.add_insight(
+        parts,
+        f"{fmt.count(len(data.roadmap), 'product request')} raised since {fmt.day(first)}.",
         "Confirm the status of each request with the product team before the next review.",
-    ))
+    )
     return parts

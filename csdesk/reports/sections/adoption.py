@@ -51,5 +51,5 @@ def adoption_and_usage(data: ReviewData, kit: Kit, number: int) -> list[Flowable
                                   f"{len(usage.features)} used in the period."))
     else:
         parts.append(kit.empty("No feature usage was recorded in this period."))
-    parts.append(kit.insight(*narrative.adoption(usage)))
+    kit.add_insight(parts, *narrative.adoption(usage))
     return parts

@@ -12,7 +12,7 @@ from csdesk.reports.kit import Column, Kit, Tile
 from csdesk.services.review_data import PLAN_HORIZON_DAYS, ReviewData
 from csdesk.vocabulary import label
 
-PLAN_COLUMNS = (Column("Due", 1.3), Column("What", 5), Column("Type", 1.3),
+PLAN_COLUMNS = (Column("Due", 1.5), Column("What", 5), Column("Type", 1.3),
                 Column("Owner", 2), Column("Status", 1.2))
 
 
@@ -50,7 +50,7 @@ def commercial_summary(data: ReviewData, kit: Kit, number: int) -> list[Flowable
                 row.append(label(option.category) if option.category else "-")
             rows.append(row)
         parts.append(kit.table(_option_columns(data.internal), rows))
-    parts.append(kit.insight(*narrative.commercial(view, data.as_of)))
+    kit.add_insight(parts, *narrative.commercial(view, data.as_of))
     return parts
 
 

@@ -57,5 +57,5 @@ def health(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
                            f"{fmt.day(view.scored_on)}."))
     if data.internal:
         parts += _measures(view, kit)
-    parts.append(kit.insight(*narrative.health(view, data.internal)))
+    kit.add_insight(parts, *narrative.health(view, data.internal))
     return parts

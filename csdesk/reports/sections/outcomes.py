@@ -11,14 +11,14 @@ from csdesk.services.review_data import ObjectiveRow, ReviewData
 from csdesk.vocabulary import label
 
 COLUMNS = (
-    Column("Objective", 3.1),
+    Column("Objective", 3.0),
     Column("KPI (unit)", 2.2),
     Column("Baseline", 1.35, numeric=True),
     Column("Target", 1.15, numeric=True),
     Column("Current", 1.2, numeric=True),
     Column("Status", 1.15),
     Column("Owner", 1.6),
-    Column("Due", 1.25),
+    Column("Due", 1.45),
 )
 
 
@@ -57,5 +57,5 @@ def outcomes_against_goals(data: ReviewData, kit: Kit, number: int) -> list[Flow
         parts.append(kit.empty("No objectives are recorded in the success plan yet."))
         return parts
     parts.append(kit.table(COLUMNS, [_row(o, kit, data.internal) for o in data.objectives]))
-    parts.append(kit.insight(*narrative.outcomes(data.objectives)))
+    kit.add_insight(parts, *narrative.outcomes(data.objectives))
     return parts

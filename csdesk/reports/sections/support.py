@@ -34,5 +34,5 @@ def support(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
     if view.by_priority:
         parts.append(kit.table((Column("Priority", 3), Column("Tickets opened", 2, numeric=True)),
                                [[label(p), fmt.number(n)] for p, n in view.by_priority]))
-    parts.append(kit.insight(*narrative.support(view)))
+    kit.add_insight(parts, *narrative.support(view))
     return parts

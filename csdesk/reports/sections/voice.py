@@ -40,5 +40,5 @@ def voice_of_customer(data: ReviewData, kit: Kit, number: int) -> list[Flowable]
         parts.append(kit.table(COMMENT_COLUMNS, rows))
         if len(view.comments) > COMMENT_ROWS:
             parts.append(kit.note(f"The latest {COMMENT_ROWS} of {len(view.comments)} comments."))
-    parts.append(kit.insight(*narrative.voice(view)))
+    kit.add_insight(parts, *narrative.voice(view))
     return parts
