@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, select
@@ -22,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from csdesk.errors import CsdeskError
 from csdesk.models import Account, Activity, Contract, HealthSnapshot
-from csdesk.money import Money, RateTable
+from csdesk.money import Money, RateTable, currency_exponent
 from csdesk.renewals.schedule import RenewalContract, next_renewal
-from csdesk.revenue import ContractTerms, contract_arr
+from csdesk.revenue import PERIODS_PER_YEAR, ContractTerms, contract_arr
 
 logger = logging.getLogger(__name__)
 
@@ -125,22 +126,23 @@ def load_portfolio_rows(
 
 
 def _latest_health(session: Session, day: date, account_id: int | None) -> dict[int, _Health]:
-    latest_stmt = select(
-        HealthSnapshot.account_id, func.max(HealthSnapshot.as_of).label("day")
-    ).where(HealthSnapshot.as_of <= day)
-    if account_id is not None:
-        latest_stmt = latest_stmt.where(HealthSnapshot.account_id == account_id)
-    latest = latest_stmt.group_by(HealthSnapshot.account_id).subquery()
+    # The latest snapshot on or before ``day``: one seek per account on the (account, day)
+    # primary key, instead of grouping every snapshot ever taken.
+    latest_day = (
+        select(func.max(HealthSnapshot.as_of))
+        .where(HealthSnapshot.account_id == Account.id, HealthSnapshot.as_of <= day)
+        .correlate(Account)
+        .scalar_subquery()
+    )
     stmt = select(
         HealthSnapshot.account_id, HealthSnapshot.score, HealthSnapshot.band, HealthSnapshot.status
-    ).join(
-        latest,
-        and_(HealthSnapshot.account_id == latest.c.account_id,
-             HealthSnapshot.as_of == latest.c.day),
-    )
+    ).join(Account, and_(HealthSnapshot.account_id == Account.id,
+                         HealthSnapshot.as_of == latest_day))
+    if account_id is not None:
+        stmt = stmt.where(Account.id == account_id)
     return {
-        account_id: _Health(score, band, status)
-        for account_id, score, band, status in session.execute(stmt)
+        key: _Health(score, band, status)
+        for key, score, band, status in session.execute(stmt)
     }
 
 
@@ -154,78 +156,100 @@ def _trend(now: _Health | None, before: _Health | None) -> tuple[str | None, flo
 
 
 class _ContractRow(NamedTuple):
-    terms: ContractTerms
-    renewal: RenewalContract
+    start: date
+    end: date | None
+    minor: int
+    currency: str
+    period: str
+    term_months: int | None
+    counts: bool  # recurring and not a trial: it has ARR and renewals
+    billing: str
+    contract_id: int
+    account_id: int
 
 
 def _contracts_by_account(
     session: Session, account_id: int | None
 ) -> dict[int, list[_ContractRow]]:
     stmt = select(
-        Contract.id,
-        Contract.account_id,
-        Contract.start_date,
-        Contract.end_date,
-        Contract.amount_minor,
-        Contract.currency,
-        Contract.amount_period,
-        Contract.term_months,
-        Contract.recurring,
-        Contract.is_trial,
-        Contract.billing_frequency,
-        Contract.auto_renew,
-        Contract.notice_days,
+        Contract.start_date, Contract.end_date, Contract.amount_minor, Contract.currency,
+        Contract.amount_period, Contract.term_months, Contract.recurring, Contract.is_trial,
+        Contract.billing_frequency, Contract.id, Contract.account_id,
     )
     if account_id is not None:
         stmt = stmt.where(Contract.account_id == account_id)
     grouped: dict[int, list[_ContractRow]] = defaultdict(list)
-    for row in session.execute(stmt):
-        (contract_id, account_id, start, end, minor, currency, period, term,
-         recurring, trial, billing, auto_renew, notice) = row
-        terms = ContractTerms(
-            start=start, end=end, amount=Money.from_minor(minor, currency),
-            amount_period=period, term_months=term, recurring=recurring, is_trial=trial,
-            contract_id=contract_id, account_id=account_id,
-        )
-        renewal = RenewalContract(
-            contract_id=contract_id, account_id=account_id, start=start, end=end,
-            arr=Money.zero(currency), term_months=term, amount_period=period,
-            billing_frequency=billing, auto_renew=auto_renew, notice_days=notice,
-        )
-        grouped[account_id].append(_ContractRow(terms, renewal))
+    for (start, end, minor, currency, period, term, recurring, trial, billing, contract_id,
+         owner_id) in session.execute(stmt):
+        grouped[owner_id].append(_ContractRow(start, end, minor, currency, period, term,
+                                              bool(recurring and not trial), billing,
+                                              contract_id, owner_id))
     return grouped
+
+
+@cache
+def _exponent(currency: str) -> int:
+    return currency_exponent(currency)
+
+
+def _contract_arr(contract: _ContractRow) -> Money:
+    """revenue.contract_arr, with the common per-period case done in integer minor units."""
+    if not contract.counts:
+        return Money.zero(contract.currency)
+    factor = PERIODS_PER_YEAR.get(contract.period)
+    if factor is None:  # a term price: the exact Decimal division lives in revenue.py
+        return contract_arr(ContractTerms(
+            start=contract.start, end=contract.end,
+            amount=Money.from_minor(contract.minor, contract.currency),
+            amount_period=contract.period, term_months=contract.term_months,
+            contract_id=contract.contract_id, account_id=contract.account_id))
+    annual = contract.minor * int(factor)
+    return Money(Decimal(annual).scaleb(-_exponent(contract.currency)), contract.currency)
 
 
 def _arr(
     contracts: Sequence[_ContractRow], as_of: date, rates: RateTable
 ) -> tuple[Money | None, Decimal | None, str | None]:
     """The account's ARR (in its own currency when it has one), and that figure converted."""
-    active = [contract_arr(c.terms) for c in contracts if c.terms.is_active(as_of)]
+    active = [_contract_arr(c) for c in contracts
+              if c.start <= as_of and (c.end is None or as_of < c.end)]
     if not active:
         return Money.zero(rates.reporting_currency), Decimal(0), None
-    try:
-        converted = rates.total(active).money.amount
-    except CsdeskError as exc:
-        converted, problem = None, str(exc)
-    else:
-        problem = None
     currencies = {m.currency for m in active}
     if len(currencies) == 1:
-        total = sum((m.amount for m in active), Decimal(0))
-        return Money(total, currencies.pop()), converted, problem
-    if converted is None:
-        return None, None, problem
-    return Money(converted, rates.reporting_currency), converted, None
+        currency = currencies.pop()
+        total = Money(sum((m.amount for m in active), Decimal(0)), currency)
+        try:
+            converted: Decimal | None = total.amount * rates.rate(currency)
+        except CsdeskError as exc:
+            return total, None, str(exc)
+        return total, converted, None
+    try:
+        money = rates.total(active).money
+    except CsdeskError as exc:
+        return None, None, str(exc)
+    return money, money.amount, None
 
 
 def _next_renewal(contracts: Iterable[_ContractRow], as_of: date) -> date | None:
-    dates = [
-        day
-        for c in contracts
-        if c.terms.recurring and not c.terms.is_trial
-        and (day := next_renewal(c.renewal, as_of)) is not None
-    ]
+    dates = [day for c in contracts if c.counts
+             and (day := _renewal_after(c.start, c.end, c.term_months, c.period, c.billing,
+                                        as_of)) is not None]
     return min(dates, default=None)
+
+
+@lru_cache(maxsize=65_536)
+def _renewal_after(start: date, end: date | None, term: int | None, period: str,
+                   billing: str, as_of: date) -> date | None:
+    # Many contracts share a start date and terms, so each distinct case is worked out once
+    # by the renewal schedule itself.
+    contract = RenewalContract(contract_id=0, account_id=0, start=start, end=end,
+                               arr=_NO_ARR, term_months=term, amount_period=period,
+                               billing_frequency=billing)
+    return next_renewal(contract, as_of)
+
+
+_NO_ARR = Money(Decimal(0), "XXX")
 
 
 def _last_touch(session: Session, as_of: date, account_id: int | None) -> dict[int, date]:

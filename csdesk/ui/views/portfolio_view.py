@@ -29,6 +29,7 @@ from csdesk.ui.qtmodels.portfolio_table_model import (
     PortfolioFilterProxyModel,
     PortfolioTableModel,
 )
+from csdesk.ui.qtmodels.record_table_model import sort_rows
 from csdesk.ui.views.view_page import ViewPage
 from csdesk.ui.widgets.health_badge_delegate import HealthBadgeDelegate
 from csdesk.ui.workspace import Workspace
@@ -52,11 +53,7 @@ COLUMN_WIDTHS = {
 
 def _sorted_rows(rows: list[PortfolioRow], column: int, descending: bool) -> list[PortfolioRow]:
     """The rows in the table's current order (run in the worker, so the reset is instant)."""
-    sort_value = PortfolioTableModel.COLUMNS[column].sort_value
-    present = [r for r in rows if sort_value(r) is not None]
-    missing = [r for r in rows if sort_value(r) is None]
-    present.sort(key=sort_value, reverse=descending)
-    return present + missing
+    return sort_rows(rows, PortfolioTableModel.COLUMNS[column].sort_value, descending)
 
 
 class PortfolioView(ViewPage):
@@ -194,7 +191,9 @@ class PortfolioView(ViewPage):
     def _on_rows_loaded(self, rows: list[PortfolioRow]) -> None:
         self.model.set_rows(rows)
         self._fill_owner_box(rows)
-        self._apply_filter()
+        if not self.current_filter().is_empty():
+            self._apply_filter()
+        self._update_summary()
         self.finish_loading()
 
     def _on_load_failed(self, error: BaseException) -> None:
@@ -253,7 +252,7 @@ class PortfolioView(ViewPage):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.proxy.rowCount(), self.model.total_count()
         if total == 0:
             self.summary.setText(
                 "No accounts yet. Run “csdesk demo” for a demo book, or import your own.")
