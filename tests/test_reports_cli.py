@@ -143,3 +143,34 @@ def test_portfolio_summary_is_one_page_of_key_metrics(run_cli, context: AppConte
     assert "$132,000 ARR at period end" in text
     assert "2 Customers at end" in text
     assert "Net revenue retention (NRR)" in text and "How each figure is computed" in text
+
+
+def test_reviews_for_accounts_renewing_soon(run_cli, context: AppContext, tmp_path: Path) -> None:
+    soon = add_account(context, "Renews Soon")
+    add_account(context, "Renews Later")  # its contract renews on 1 Jan 2027, 78 days out
+    with context.write() as session:
+        contract = session.query(Contract).filter_by(account_id=soon).one()
+        contract.start_date = date(2025, 11, 1)  # renews on 1 Nov 2026, 17 days out
+
+    result = run_cli("report", "qbr", "--renewing-within", "30", "-o", str(tmp_path),
+                     "--workers", "1", "--as-of", AS_OF.isoformat())
+
+    assert result.code == 0, result.err
+    assert [p.name for p in tmp_path.glob("*.pdf")] == [f"{soon}-renews-soon-2026Q3.pdf"]
+
+
+def test_a_failed_build_leaves_the_previous_file_untouched(run_cli, context: AppContext,
+                                                           tmp_path: Path) -> None:
+    from csdesk.services.settings import PRIMARY_COLOUR, set_setting
+
+    add_account(context, "Acme")
+    target = tmp_path / "acme.pdf"
+    target.write_bytes(b"last quarter's review")
+    with context.write() as session:
+        set_setting(session, PRIMARY_COLOUR.key, "not a colour")
+
+    result = run_cli("report", "qbr", "Acme", "-o", str(target))
+
+    assert result.code == 1 and "branding.primary_colour" in result.err
+    assert target.read_bytes() == b"last quarter's review"
+    assert [p.name for p in tmp_path.glob("*acme.pdf*")] == ["acme.pdf"]
