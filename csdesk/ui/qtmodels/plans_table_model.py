@@ -41,8 +41,7 @@ def _rate(line: ComplianceLine) -> str:
 class ComplianceTableModel(RecordTableModel):
     GROUP, DUE, ON_TIME, RATE = range(4)
     COLUMNS = (
-        Column("Group", lambda r: fmt.tier(int(r.key)) if r.group == "tier" and r.key.isdigit()
-               else r.key, lambda r: r.key),
+        Column("Group", lambda r: str(r.label), lambda r: str(r.label).casefold()),
         Column("Due", lambda r: fmt.number(r.count.due), lambda r: r.count.due, align=RIGHT),
         Column("On time", lambda r: fmt.number(r.count.on_time), lambda r: r.count.on_time,
                align=RIGHT),
@@ -51,7 +50,7 @@ class ComplianceTableModel(RecordTableModel):
     )
 
     def row_key(self, row: Any) -> object:
-        return (row.group, row.key)
+        return str(row.label)
 
 
 class StagesTableModel(RecordTableModel):

@@ -121,8 +121,8 @@ class PlansView(ViewPage):
         self.data = data
         self.cadences.show_plans(data.plans, data.document)
         report = data.compliance
-        self.by_tier.set_rows(report.by_tier)
-        self.by_owner.set_rows(report.by_owner)
+        self.by_tier.set_rows(report.groups.get("tier", ()))
+        self.by_owner.set_rows(report.groups.get("owner", ()))
         rate = report.total.rate
         self.compliance_label.setText(
             f"{report.total.on_time} of {report.total.due} touchpoints done on time "
