@@ -128,7 +128,7 @@ def generate_usage(
 
     # A fading account keeps only its core features.
     narrow_days = curve.decline_days * (1.0 if plan.profile == "sharp_drop" else 0.6)
-    core = 3 if plan.profile == "sharp_drop" else 2
+    core = {"sharp_drop": 3, "at_risk": 1}.get(plan.profile, 2)
     day = start
     while day <= end:
         level = level_on(curve, plan, day, end, start)

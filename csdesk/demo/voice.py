@@ -67,9 +67,13 @@ def add_support(rows: Rows, plan: AccountPlan, people: list[Person], as_of: date
             _add_case(rows, plan, people, day, priority, as_of, end)
         day += timedelta(days=1 + int(rng.expovariate(rate)))
 
-    if plan.profile == "at_risk" and rng.random() < 0.6:
+    if plan.profile == "at_risk":
+        # Trouble shows in support: a high ticket still open, often an escalation as well.
         opened = as_of - timedelta(days=rng.randint(3, 20))
         _add_case(rows, plan, people, opened, "high", as_of, end, keep_open=True)
+        if rng.random() < 0.5:
+            opened = as_of - timedelta(days=rng.randint(25, 80))
+            _add_case(rows, plan, people, opened, "high", as_of, end, escalated=True)
     if "urgent_open" in plan.flags:
         opened = as_of - timedelta(days=rng.randint(9, 20))
         _add_case(rows, plan, people, opened, "urgent", as_of, end, keep_open=True,
@@ -177,6 +181,11 @@ def _add_scenario_answers(
     rows: Rows, plan: AccountPlan, people: list[Person], as_of: date
 ) -> None:
     rng = plan.rng
+    if plan.profile == "at_risk":
+        day = as_of - timedelta(days=rng.randint(40, 200))
+        person = pick(people, day, "champion", rng.random())
+        _answer(rows, plan, person, "nps", None, rng.randint(3, 6), 0, 10, day,
+                rng.choice(NPS_COMMENTS["detractor"]))
     if "recent_detractor" in plan.flags and plan.profile != "sharp_drop":
         day = as_of - timedelta(days=rng.randint(3, 20))
         person = pick(people, day, "user", rng.random())
