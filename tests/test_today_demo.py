@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from csdesk.demo import DemoOptions, load_demo
-from csdesk.engagement.plan import RECURRING, REVIEW_ACTIVITY_KINDS
-from csdesk.models import Account, Activity, BusinessReview, Contract, SurveyResponse
+from csdesk.engagement.plan import MOMENTS, RECURRING, REVIEW_ACTIVITY_KINDS, STEP
+from csdesk.models import Account, Activity, BusinessReview, Contract, SurveyResponse, Task
+from csdesk.services.alerts import run_alerts
 from csdesk.services.context import AppContext, open_context
 from csdesk.services.engagement import load_plans
 from csdesk.services.settings import ME, get_setting
@@ -26,6 +27,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     context = open_context(str(home))
     try:
         load_demo(context, DemoOptions(as_of=AS_OF, accounts=80))
+        run_alerts(context, AS_OF)
     finally:
         context.close()
     yield home
@@ -76,18 +78,27 @@ def check_overdue(demo: AppContext, row: dict[str, Any]) -> None:
     assert due < AS_OF and row["status"] == "overdue"
     assert row["days_overdue"] == (AS_OF - due).days
 
-    dates = [day for day in matching_dates(demo, account_id, spec.kinds)
-             if day >= purchase_of(demo, account_id)]
+    purchase = purchase_of(demo, account_id)
+    dates = [day for day in matching_dates(demo, account_id, spec.kinds) if day >= purchase]
     if spec.pattern == RECURRING:
         assert spec.every is not None
         last = dates[-1] if dates else None
-        assert spec.every.after(last or purchase_of(demo, account_id)) == due
+        assert spec.every.after(last or purchase) == due
         assert row["last_done"] == (last.isoformat() if last else None)
         # No matching activity within one cadence before the due date, nor since.
         assert not [day for day in dates if day > due - timedelta(days=spec.every.days)]
+    elif spec.pattern == STEP:
+        assert due == purchase + timedelta(days=spec.due_day)
+    elif spec.pattern == MOMENTS:
+        # A survey from the moment's date on would have answered it.
+        assert not [day for day in dates if day >= due]
     else:
-        assert not [day for day in dates if due - timedelta(days=spec.early_days) <= day
-                    and day <= AS_OF and spec.pattern != "step"]
+        raised = due - timedelta(days=spec.within_days)
+        with demo.read() as s:
+            assert s.scalars(select(Task).where(
+                Task.account_id == account_id, Task.source == "alert",
+                Task.raised_on == raised, Task.status == "open")).first() is not None
+        assert not [day for day in dates if day >= raised]
 
 
 def test_touchpoints_overdue_on_the_demo_book_are_real(demo_home, demo, run_cli) -> None:
@@ -113,6 +124,12 @@ def test_today_on_the_demo_book_is_mine_and_believable(demo_home, demo, run_cli)
     plan = result.json()
     assert plan["scope"] == {"owner": me, "basis": "me"}
     assert plan["overdue"] and plan["due_soon"] and plan["renewal_milestones"]
+    assert plan["alerts"]
+    for alert in plan["alerts"]:
+        with demo.read() as s:
+            task = s.get(Task, int(alert["task_id"]))
+            assert (task.source, task.status, task.title) == ("alert", "open", alert["title"])
+            assert s.get(Account, task.account_id).owner == me
     for row in plan["overdue"]:
         assert row["owner"] == me
         check_overdue(demo, row)
