@@ -85,6 +85,7 @@ def _richest(context: AppContext) -> str:
 
 
 def measure_single(context: AppContext, runs: int) -> tuple[float, float, str]:
+    """Median seconds of one review and of the bare baseline, warm."""
     key = _richest(context)
     _full(context, key)  # warm: imports, fonts, caches
     data = _gather(context, key)
@@ -95,6 +96,7 @@ def measure_single(context: AppContext, runs: int) -> tuple[float, float, str]:
 
 
 def measure_book(context: AppContext, count: int | None) -> tuple[float, int, int]:
+    """Seconds to write the book's reviews with the worker pool."""
     with context.read() as session:
         targets = review_targets(session, AS_OF)
     chosen = targets[:count] if count else targets
@@ -107,6 +109,7 @@ def measure_book(context: AppContext, count: int | None) -> tuple[float, int, in
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
+    """The benchmark rows (quick: 20 accounts and a handful of reviews)."""
     accounts = 20 if quick else 200
     with tempfile.TemporaryDirectory(prefix="csdesk-bench-reports-") as folder:
         context = open_context(folder, run_hooks=False)
@@ -138,6 +141,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the rows."""
     parser = argparse.ArgumentParser(description="Business review PDFs")
     parser.add_argument("--quick", action="store_true", help="20 accounts, a handful of reviews")
     args = parser.parse_args(argv)

@@ -47,9 +47,11 @@ class FontFace:
     bold_file: str | None = None
 
     def files(self) -> tuple[str, ...]:
+        """The face's font file names, regular first."""
         return (self.regular_file,) + ((self.bold_file,) if self.bold_file else ())
 
     def pdf_font(self, bold: bool = False) -> str:
+        """The reportlab font name of the wanted weight."""
         return self.pdf_bold_name if bold else self.pdf_name
 
 

@@ -31,6 +31,7 @@ class RenewalBucket:
 
     @property
     def total(self) -> Decimal:
+        """The month's amounts added up."""
         return sum(self.amounts.values(), Decimal(0))
 
 

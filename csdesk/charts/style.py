@@ -111,6 +111,7 @@ def style_axes(axes: Axes) -> None:
 
 
 def set_title(axes: Axes, title: str | None) -> None:
+    """An optional title, left-aligned above the axes."""
     if title:
         axes.set_title(title, loc="left", fontproperties=font(FONT_SIZE + 1.5),
                        color=INK)

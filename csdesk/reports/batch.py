@@ -49,6 +49,7 @@ class ReviewOutcome:
 
     @property
     def ok(self) -> bool:
+        """True when the review was written."""
         return self.error is None
 
 
@@ -98,6 +99,7 @@ def _run_one(target: ReviewTarget, options: ReviewOptions, folder: Path) -> Revi
 
 
 def default_workers(jobs: int) -> int:
+    """One worker per core, but no more workers than reviews."""
     return max(1, min(jobs, os.cpu_count() or 1))
 
 

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 def document_title(data: ReviewData) -> str:
+    """The PDF title: period and customer."""
     return f"Business review {data.period.label}: {data.account.name}"
 
 

@@ -154,4 +154,5 @@ def _columns(cells: list[Flowable], columns: int = 2) -> Table:
 
 
 def period_text(first: date, last: date) -> str:
+    """The period's first and last days, as the cover shows them."""
     return f"{fmt.day(first)} to {fmt.day(last)}"

@@ -86,6 +86,7 @@ class Kit:
         return Paragraph(markup, self.theme.style(style, shaped=needs_shaping(markup)))
 
     def escape(self, value: object, bold: bool = False) -> str:
+        """Markup for a piece of user text, to combine with other markup."""
         return self.markup.inline(value, bold=bold)
 
     def long_text(self, value: str | None, style: str = "body") -> list[Flowable]:
@@ -94,12 +95,14 @@ class Kit:
 
     def heading(self, number: int, title: str) -> list[Flowable]:
         # Start a section on a new page rather than leave its heading stranded at the bottom.
+        """A numbered section heading, starting a new page when little room is left."""
         self.headings.append((number, title))
         return [CondPageBreak(45 * mm),
                 self.rich(f'<font color="#8A97A3">{number:02d}</font>&nbsp;&nbsp;'
                           f"{self.escape(title, bold=True)}", "h1")]
 
     def subheading(self, title: str) -> Paragraph:
+        """A heading inside a section."""
         return self.text(title, "h2")
 
     def empty(self, message: str) -> Paragraph:
@@ -107,9 +110,11 @@ class Kit:
         return self.text(message, "empty")
 
     def note(self, message: str) -> Paragraph:
+        """A small muted note (a caption, a footnote)."""
         return self.text(message, "note")
 
     def spacer(self, height: float = 4 * mm) -> Spacer:
+        """Vertical space the width of the text."""
         return Spacer(CONTENT_WIDTH, height)
 
     def add_insight(self, parts: list[Flowable], meaning: str, action: str) -> None:

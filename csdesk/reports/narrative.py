@@ -36,6 +36,7 @@ MEASURE_ACTIONS = {
 
 
 def outcomes(objectives: Sequence[ObjectiveRow]) -> Insight:
+    """How the objectives stand, and what to do about the first at risk."""
     total = len(objectives)
     done = sum(1 for o in objectives if o.status == "done")
     on_track = sum(1 for o in objectives if o.status == "on_track")
@@ -53,6 +54,7 @@ def outcomes(objectives: Sequence[ObjectiveRow]) -> Insight:
 
 
 def adoption(data: Adoption) -> Insight:
+    """Daily active users against licensed seats, against the period before."""
     users = data.average_active_users
     seats = data.licensed_seats
     utilisation = data.utilisation
@@ -81,6 +83,7 @@ def adoption(data: Adoption) -> Insight:
 
 
 def health(data: HealthView, internal: bool) -> Insight:
+    """The score, its 30-day change and (internally) the measure pulling it down."""
     if data.score is None:
         return ("There is not yet enough data to give a health score.",
                 "Connect usage and survey data so the score can be calculated.")
@@ -101,6 +104,7 @@ def health(data: HealthView, internal: bool) -> Insight:
 
 
 def support(data: SupportView) -> Insight:
+    """Ticket volume, time to resolve and escalations."""
     if data.opened == 0:
         return ("No support tickets were opened in the period.",
                 "No support follow-up is needed.")
@@ -121,6 +125,7 @@ def support(data: SupportView) -> Insight:
 
 
 def voice(data: VoiceView) -> Insight:
+    """NPS and CSAT, and whom to call."""
     if data.nps is None and data.csat is None:
         return ("No survey answers were received in the period.",
                 "Send the next relationship survey to the main contacts.")
@@ -142,6 +147,7 @@ def voice(data: VoiceView) -> Insight:
 
 
 def actions(data: ActionItems, as_of: date) -> Insight:
+    """How many of the last review's action items are done and overdue."""
     finished, still_open = len(data.done), len(data.open)
     overdue = sum(1 for a in data.open if a.overdue)
     if data.since is None:
@@ -159,6 +165,7 @@ def actions(data: ActionItems, as_of: date) -> Insight:
 
 
 def commercial(data: Commercial, as_of: date) -> Insight:
+    """ARR and how soon it renews."""
     if data.next_renewal is None:
         return (f"Annual recurring revenue is {fmt.money(data.arr)}, with no dated renewal.",
                 "Review the contract terms and confirm how the subscription continues.")

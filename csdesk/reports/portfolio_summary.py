@@ -95,6 +95,7 @@ def _notes(data: PortfolioSummaryData) -> list[str]:
 
 
 def build_story(data: PortfolioSummaryData, kit: Kit) -> list[Flowable]:
+    """The page's flowables, shrunk slightly if needed to stay on one page."""
     report = data.metrics
     content: list[Flowable] = title_block(
         kit, "Portfolio summary", f"The key metrics of the book for {report.period.label}",
@@ -130,6 +131,7 @@ def render_portfolio_summary(data: PortfolioSummaryData) -> bytes:
 
 
 def write_portfolio_summary(data: PortfolioSummaryData, path: Path) -> Path:
+    """Render the summary and write it to ``path`` (through a temporary file)."""
     written = write_atomically(path, render_portfolio_summary(data))
     logger.info("portfolio summary written: %s", written)
     return written

@@ -66,6 +66,7 @@ def _renewal_rows(rows: tuple[RenewalRow, ...], kit: Kit) -> list[list[object]]:
 
 
 def build_story(data: RenewalReportData, kit: Kit) -> list[Flowable]:
+    """Title, figures, chart, at-risk list, month table, then every renewal."""
     timeline = data.timeline
     first, last = timeline.months[0].month, timeline.months[-1].month
     story = title_block(
@@ -130,6 +131,7 @@ def render_renewal_timeline(data: RenewalReportData) -> bytes:
 
 
 def write_renewal_timeline(data: RenewalReportData, path: Path) -> Path:
+    """Render the timeline and write it to ``path`` (through a temporary file)."""
     written = write_atomically(path, render_renewal_timeline(data))
     logger.info("renewal timeline written: %s", written)
     return written

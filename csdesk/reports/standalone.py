@@ -15,6 +15,7 @@ from csdesk.services.review_data import Branding
 
 
 def new_kit(branding: Branding, document: str) -> Kit:
+    """A kit for a document in our brand colour."""
     return Kit(make_theme(branding.primary_colour), Markup(document))
 
 

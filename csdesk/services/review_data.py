@@ -85,6 +85,8 @@ class Branding:
 
 @dataclass(frozen=True)
 class AccountFacts:
+    """The account as the cover and headers show it."""
+
     id: int
     name: str
     owner: str | None
@@ -118,6 +120,8 @@ class PlanText:
 
 @dataclass(frozen=True)
 class ObjectiveRow:
+    """One objective of the success plan, with the outcome it serves."""
+
     outcome: str
     title: str
     kpi: str | None
@@ -133,6 +137,8 @@ class ObjectiveRow:
 
 @dataclass(frozen=True)
 class FeatureRow:
+    """How often a feature was used in the period, and whether it is a key feature."""
+
     feature: str
     uses: int
     is_key: bool
@@ -161,6 +167,7 @@ class Adoption:
 
     @property
     def previous_utilisation(self) -> Decimal | None:
+        """Average daily active users over licensed seats, the period before."""
         if self.previous_average_active_users is None or not self.licensed_seats:
             return None
         return self.previous_average_active_users / self.licensed_seats
@@ -179,6 +186,8 @@ class MeasureRow:
 
 @dataclass(frozen=True)
 class HealthView:
+    """The health score at the period's end, its measures and its trend."""
+
     status: str
     score: float | None
     band: str | None
@@ -196,6 +205,8 @@ class HealthView:
 
 @dataclass(frozen=True)
 class SupportView:
+    """Support tickets of the period."""
+
     opened: int
     closed: int
     open_at_end: int
@@ -208,6 +219,8 @@ class SupportView:
 
 @dataclass(frozen=True)
 class CommentRow:
+    """A survey comment with its answer and sentiment."""
+
     answered_on: date
     kind: str
     score: int
@@ -218,6 +231,8 @@ class CommentRow:
 
 @dataclass(frozen=True)
 class VoiceView:
+    """NPS and CSAT in the period, and what people wrote."""
+
     nps: Decimal | None
     promoters: int
     passives: int
@@ -229,6 +244,7 @@ class VoiceView:
 
     @property
     def respondents(self) -> int:
+        """Contacts whose latest NPS answer counts."""
         return self.promoters + self.passives + self.detractors
 
     @property
@@ -240,6 +256,8 @@ class VoiceView:
 
 @dataclass(frozen=True)
 class ActionRow:
+    """An action item or task."""
+
     title: str
     owner: str | None
     due_on: date | None
@@ -250,6 +268,8 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class ActionItems:
+    """Action items of the last review (done, open) and the new ones since."""
+
     since: date | None
     done: tuple[ActionRow, ...]
     open: tuple[ActionRow, ...]
@@ -258,6 +278,8 @@ class ActionItems:
 
 @dataclass(frozen=True)
 class RiskRow:
+    """A risk or blocker and where it comes from."""
+
     title: str
     detail: str
     source: str
@@ -265,6 +287,8 @@ class RiskRow:
 
 @dataclass(frozen=True)
 class RequestRow:
+    """A product request noted for the account."""
+
     title: str
     body: str
     written_on: date
@@ -273,6 +297,8 @@ class RequestRow:
 
 @dataclass(frozen=True)
 class OptionRow:
+    """An open renewal or expansion opportunity."""
+
     name: str
     kind: str
     amount: Money | None
@@ -282,6 +308,8 @@ class OptionRow:
 
 @dataclass(frozen=True)
 class Commercial:
+    """ARR, the next renewal and the open options (internal, or when chosen)."""
+
     arr: Money
     next_renewal: date | None
     renewal_arr: Money | None
@@ -293,6 +321,8 @@ class Commercial:
 
 @dataclass(frozen=True)
 class PlanItem:
+    """Something due in the next 90 days: an objective, milestone or task."""
+
     kind: str
     title: str
     owner: str | None
@@ -326,6 +356,7 @@ class ReviewData:
 
     @property
     def internal(self) -> bool:
+        """True for the account team's edition."""
         return self.audience == "internal"
 
 
@@ -354,6 +385,7 @@ def review_period(text: str | None, as_of: date) -> Period:
 
 
 def check_audience(audience: str) -> str:
+    """The audience if it is one csdesk knows; a clear error otherwise."""
     if audience not in AUDIENCES:
         raise ValidationError(f"audience '{audience}' is not one of: {', '.join(AUDIENCES)}")
     return audience
@@ -873,6 +905,7 @@ class PortfolioSummaryData:
 
     @property
     def book(self) -> MetricGroup:
+        """The whole book's metrics."""
         return self.metrics.group(None)
 
 

@@ -41,6 +41,7 @@ def _positive(text: str) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``report qbr``, ``report renewals`` and ``report portfolio``."""
     report = subparsers.add_parser("report", parents=[common], help="write PDF documents")
     kinds = report.add_subparsers(dest="kind", metavar="KIND", required=True)
 
@@ -92,6 +93,7 @@ def _many(args: argparse.Namespace) -> bool:
 
 
 def run_qbr(args: argparse.Namespace) -> int:
+    """Write one business review, or hand many to the worker pool."""
     if _many(args) == bool(args.account):
         raise ValidationError("give either one ACCOUNT or one of --all, --tier, --owner, "
                               "--renewing-within (see `csdesk report qbr --help`)")
@@ -152,6 +154,7 @@ def _run_many(args: argparse.Namespace) -> int:
 
 
 def run_renewals(args: argparse.Namespace) -> int:
+    """Write the renewal timeline."""
     from csdesk.reports.renewal_timeline import write_renewal_timeline
 
     day = as_of(args)
@@ -164,6 +167,7 @@ def run_renewals(args: argparse.Namespace) -> int:
 
 
 def run_portfolio(args: argparse.Namespace) -> int:
+    """Write the portfolio summary."""
     from csdesk.reports.portfolio_summary import write_portfolio_summary
 
     day = as_of(args)

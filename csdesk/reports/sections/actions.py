@@ -33,6 +33,7 @@ def _action_rows(kit: Kit, items: Sequence[ActionRow]) -> list[list[object]]:
 
 
 def action_items(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """The last review's items done and open, and the new ones since."""
     parts: list[Flowable] = [*kit.heading(number, "Action items since the last review")]
     items = data.actions
     if not (items.done or items.open or items.new):
@@ -54,6 +55,7 @@ def action_items(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
 
 
 def risks_and_blockers(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """The plan's written risks and each open risk, with its source."""
     parts: list[Flowable] = [*kit.heading(number, "Risks and blockers")]
     written = data.plan.risks if data.plan else None
     if not (written and written.strip()) and not data.risks:
@@ -77,6 +79,7 @@ def risks_and_blockers(data: ReviewData, kit: Kit, number: int) -> list[Flowable
 
 
 def roadmap_alignment(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """Product requests recorded as notes of the category 'request'."""
     parts: list[Flowable] = [*kit.heading(number, "Roadmap alignment")]
     if not data.roadmap:
         parts.append(kit.empty("No product requests have been recorded."))

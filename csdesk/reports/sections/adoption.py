@@ -16,6 +16,7 @@ FEATURE_COLUMNS = (Column("Feature", 4), Column("Uses in the period", 1.6, numer
 
 
 def adoption_and_usage(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """Usage figures, the usage trend chart and feature adoption."""
     parts: list[Flowable] = [*kit.heading(number, "Adoption and usage")]
     usage = data.adoption
     if usage.usage_days == 0 and not usage.features:

@@ -25,6 +25,7 @@ def _option_columns(internal: bool) -> tuple[Column, ...]:
 
 
 def commercial_summary(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """ARR, the next renewal and the options; nothing when not shown."""
     view = data.commercial
     if view is None:
         return []
@@ -55,6 +56,7 @@ def commercial_summary(data: ReviewData, kit: Kit, number: int) -> list[Flowable
 
 
 def next_90_days(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """Open objectives, milestones and tasks due within 90 days."""
     parts: list[Flowable] = [*kit.heading(number, f"The next {PLAN_HORIZON_DAYS} days")]
     if not data.next_90_days:
         parts.append(kit.empty(f"Nothing is planned for the next {PLAN_HORIZON_DAYS} days yet."))

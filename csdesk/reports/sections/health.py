@@ -35,6 +35,7 @@ def _measures(view: HealthView, kit: Kit) -> list[Flowable]:
 
 
 def health(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """Score, band and trend; the measures table in the internal edition."""
     parts: list[Flowable] = [*kit.heading(number, "Health")]
     view = data.health
     if view is None:

@@ -52,6 +52,7 @@ def _row(objective: ObjectiveRow, kit: Kit, internal: bool) -> list[object]:
 
 
 def outcomes_against_goals(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """The objectives table and how the objectives stand."""
     parts: list[Flowable] = [*kit.heading(number, "Outcomes against goals")]
     if not data.objectives:
         parts.append(kit.empty("No objectives are recorded in the success plan yet."))

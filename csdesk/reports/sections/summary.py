@@ -37,6 +37,7 @@ def key_figures(data: ReviewData) -> list[Tile]:
 
 
 def executive_summary(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """The key figures, then the CSM's own summary."""
     parts: list[Flowable] = [*kit.heading(number, "Executive summary")]
     parts.append(kit.tiles(key_figures(data)))
     parts.append(kit.spacer())
@@ -51,6 +52,7 @@ def executive_summary(data: ReviewData, kit: Kit, number: int) -> list[Flowable]
 
 
 def why_they_bought(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """Why the customer bought and the success criteria, from the plan."""
     title = ("Why they bought and the success criteria" if data.internal
              else "Why you chose us and how we measure success")
     parts: list[Flowable] = [*kit.heading(number, title)]

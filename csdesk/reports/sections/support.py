@@ -12,6 +12,7 @@ from csdesk.vocabulary import label
 
 
 def support(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """Ticket figures, tickets by priority, and the insight."""
     parts: list[Flowable] = [*kit.heading(number, "Support")]
     view = data.support
     if view.opened == 0 and view.closed == 0 and view.open_at_end == 0:

@@ -15,6 +15,7 @@ COMMENT_COLUMNS = (Column("Date", 1.3), Column("Answer", 1.3), Column("Sentiment
 
 
 def voice_of_customer(data: ReviewData, kit: Kit, number: int) -> list[Flowable]:
+    """NPS and CSAT figures and the latest comments by sentiment."""
     parts: list[Flowable] = [*kit.heading(number, "Voice of the customer")]
     view = data.voice
     if view.nps is None and view.csat is None and not view.comments:
