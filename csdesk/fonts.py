@@ -104,10 +104,14 @@ def font_folder() -> Path:
     try:
         return Path(str(files("csdesk.resources") / "fonts"))
     except ModuleNotFoundError:
-        # A source checkout whose install does not map resources/ yet: use the folder itself.
-        checkout = Path(__file__).resolve().parent.parent / "resources" / "fonts"
-        logger.debug("csdesk.resources is not installed; reading fonts from %s", checkout)
-        return checkout
+        pass
+    # Not importable as a package: a bundle that ships resources/ as data beside the code
+    # (csdesk/resources), or a source checkout whose install does not map it (./resources).
+    here = Path(__file__).resolve().parent
+    candidates = (here / "resources" / "fonts", here.parent / "resources" / "fonts")
+    folder = next((c for c in candidates if c.is_dir()), candidates[-1])
+    logger.debug("csdesk.resources is not importable; reading fonts from %s", folder)
+    return folder
 
 
 def font_file(name: str) -> Path:
