@@ -145,6 +145,16 @@ def test_account_view_has_trend_drivers_and_attribution(context: AppContext) -> 
 
 def test_scores_are_the_same_from_history_and_from_the_day(context: AppContext) -> None:
     build_worked_example(context)
+    with context.write() as session:
+        # Events only, starting 100 days ago; and a feature that ranked first long ago.
+        events = Account(name="Events", tier=2, licensed_seats=4)
+        session.add(events)
+        session.flush()
+        for n in range(100):
+            session.add(UsageDaily(account_id=events.id, day=day(n), events=0 if n < 10 else n))
+        session.add(FeatureUsage(account_id=events.id, day=day(400), feature="f99",
+                                 count=100_000))
+        session.add(FeatureUsage(account_id=events.id, day=day(2), feature="f99", count=1))
     report = backfill_history(context, D)
     assert report.snapshots > 0
     days = [D, day(1), day(29), day(45), day(89)]
@@ -160,6 +170,15 @@ def test_scores_are_the_same_from_history_and_from_the_day(context: AppContext) 
                 for m in result.measures:
                     assert measures[m.key]["status"] == m.status
                     assert measures[m.key]["score"] == pytest.approx(m.score)
+    with context.read() as session:
+        now = compute_health(session, D)
+        then = compute_health(session, day(45))
+    events_now = next(r for r in now.values() if r.measure("usage_trend").raw.get(
+        "metric") == "events")
+    assert events_now.measure("license_utilisation").status == "no_data"
+    # f99's 100,000 uses 400 days ago rank it first 45 days ago, no longer today.
+    assert "f99" not in events_now.measure("feature_adoption").raw["key_features"]
+    assert then[events_now.account_id].measure("feature_adoption").raw["key_features"][0] == "f99"
 
 
 def test_history_is_daily_for_90_days_then_weekly_on_mondays(context: AppContext) -> None:

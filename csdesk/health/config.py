@@ -17,6 +17,7 @@ import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from csdesk.errors import ValidationError
@@ -88,7 +89,8 @@ DEFAULT_DOCUMENT: dict[str, Any] = {
         },
     },
     "inputs": {
-        # None: the key_feature_count most used features across the portfolio.
+        # None: the key_feature_count most used features across the portfolio over the
+        # 12 months up to the day scored (ties by name).
         "key_features": None,
         "key_feature_count": 10,
         # Days between check-ins per tier; "none" is for accounts without a tier.
@@ -143,7 +145,7 @@ class Scorecard:
                 return measure
         raise KeyError(key)
 
-    @property
+    @cached_property
     def total_weight(self) -> float:
         """Weight of the measures switched on: the denominator of "half the weight"."""
         return sum(m.weight for m in self.measures if m.enabled)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
-from dateutil.relativedelta import relativedelta
+from functools import lru_cache
 
 # The windows DOMAIN.md fixes, in days ending on (and including) the day of the score.
 RECENT_DAYS = 30
@@ -20,23 +19,37 @@ FEATURE_DAYS = 30
 SPONSOR_DAYS_DEFAULT = 90
 
 
+@lru_cache(maxsize=4096)
 def recent_start(day: date) -> date:
     """First day of the last 30 days (utilisation, usage trend, feature adoption)."""
     return day - timedelta(days=RECENT_DAYS - 1)
 
 
+@lru_cache(maxsize=4096)
 def baseline_start(day: date) -> date:
     """First day of the 90 days before the last 30 (the usage trend's baseline)."""
     return day - timedelta(days=RECENT_DAYS + BASELINE_DAYS - 1)
 
 
+@lru_cache(maxsize=4096)
 def support_start(day: date) -> date:
     return day - timedelta(days=SUPPORT_DAYS - 1)
 
 
-def survey_start(day: date) -> date:
-    """First day of the 12 months ending on ``day`` (one year back plus one day)."""
-    return day - relativedelta(years=1) + timedelta(days=1)
+@lru_cache(maxsize=4096)
+def year_start(day: date) -> date:
+    """First day of the 12 months ending on ``day`` (one year back plus one day).
+
+    The window of survey answers (sentiment) and of the key features' ranking.
+
+    A year before 29 February is 28 February, as with ``relativedelta(years=1)``; done by
+    hand because this runs for every account on every day of a history back-fill.
+    """
+    try:
+        year_ago = day.replace(year=day.year - 1)
+    except ValueError:
+        year_ago = day.replace(year=day.year - 1, day=28)
+    return year_ago + timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +103,10 @@ class AccountProfile:
 
     def tier_on(self, day: date) -> int | None:
         """The tier in force on ``day``: today's tier unless the tier history says otherwise."""
+        if not self.tier_changes:
+            return self.tier
         changes = sorted(self.tier_changes, key=lambda c: c.changed_on)
-        if not changes or day >= changes[-1].changed_on:
+        if day >= changes[-1].changed_on:
             return self.tier
         before = [c for c in changes if c.changed_on <= day]
         if before:
@@ -123,7 +138,11 @@ class AccountProfile:
 
 @dataclass(frozen=True, slots=True)
 class UsageFacts:
-    """Daily usage sums over the DOMAIN.md windows; days without a row count as no usage."""
+    """Daily usage sums over the DOMAIN.md windows; days without a row count as no usage.
+
+    ``users_first_day`` is the first day with an active-user figure (None: this account's
+    usage has none), likewise for events; ``last_used_day`` is read by alerts only.
+    """
 
     users_first_day: date | None = None
     users_recent: int = 0

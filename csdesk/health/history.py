@@ -79,8 +79,17 @@ def trend(now: float | None, before: float | None) -> str | None:
 
 
 def measure_json(result: MeasureResult) -> dict[str, Any]:
+    """A measure as a snapshot stores it: status, score, weight and raw inputs.
+
+    The key features themselves are the portfolio's, the same in every account's snapshot:
+    a snapshot keeps how many there were and which ones the account used.
+    """
+    raw = result.raw
+    if "key_features" in raw:
+        raw = {k: v for k, v in raw.items() if k not in ("key_features", "key_features_source")}
+        raw["key_feature_count"] = len(result.raw["key_features"])
     return {"status": result.status, "score": result.score, "weight": result.weight,
-            "raw": result.raw}
+            "raw": raw}
 
 
 def snapshot_measures(result: HealthResult) -> str:

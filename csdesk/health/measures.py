@@ -22,7 +22,7 @@ from csdesk.health.facts import (
     case_in_window,
     recent_start,
     support_start,
-    survey_start,
+    year_start,
 )
 from csdesk.health.scoring import interpolate
 from csdesk.health.voice import account_nps, csat_summary
@@ -144,12 +144,12 @@ def usage_trend(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
     change = usage_change(inp.facts.usage, inp.day)
     if isinstance(change, str):
         return _no_data(cfg, change)
-    r = change.r
+    recent_avg, base_avg, r = change.recent_average, change.baseline_average, change.r
     raw: dict[str, Any] = {
         "metric": change.metric, "recent_total": change.recent_total,
-        "recent_days": change.recent_days, "recent_average": change.recent_average,
+        "recent_days": change.recent_days, "recent_average": recent_avg,
         "baseline_total": change.baseline_total, "baseline_days": change.baseline_days,
-        "baseline_average": change.baseline_average, "r": r,
+        "baseline_average": base_avg, "r": r,
     }
     if change.recent_total == 0 and change.baseline_total == 0:
         return _scored(cfg, 0.0, raw, "usage history but none in either window")
@@ -157,14 +157,13 @@ def usage_trend(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
         return _scored(cfg, interpolate(cfg.points, float("inf")), raw,
                        "no usage in the baseline window: any use now is growth")
     return _scored(cfg, interpolate(cfg.points, r), raw,
-                   f"r = {change.recent_average:.2f} / {change.baseline_average:.2f} - 1 = "
-                   f"{r:+.3f} ({change.metric})")
+                   f"r = {recent_avg:.2f} / {base_avg:.2f} - 1 = {r:+.3f} ({change.metric})")
 
 
 def feature_adoption(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
     keys = inp.portfolio.key_features
     if not keys:
-        return _no_data(cfg, "no key features: the portfolio holds no feature usage")
+        return _no_data(cfg, "no key features: no feature usage in the portfolio in 12 months")
     if inp.facts.features_used is None:
         return _no_data(cfg, "no feature usage recorded for this account",
                         {"key_features": list(keys)})
@@ -172,7 +171,7 @@ def feature_adoption(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
     a = len(used) / len(keys)
     raw = {"key_features": list(keys), "key_features_used": used, "a": a,
            "key_features_source": "configured" if inp.portfolio.key_features_configured
-           else "most used across the portfolio"}
+           else "most used across the portfolio in 12 months"}
     return _scored(cfg, interpolate(cfg.points, a), raw,
                    f"a = {len(used)} of {len(keys)} key features used in 30 days = {a:.2f}")
 
@@ -180,6 +179,11 @@ def feature_adoption(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
 def support(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
     if not inp.portfolio.has_support_data:
         return _no_data(cfg, "the portfolio holds no support tickets or support CSAT")
+    if not inp.facts.cases and not inp.facts.surveys:
+        raw = {"tickets_in_window": 0, "open_urgent": [], "open_high": [], "escalations": [],
+               "support_csat_percentage": None, "support_csat_answers": 0,
+               "support_csat_below_threshold": False, "deductions": 0}
+        return _scored(cfg, 100.0, raw, "no tickets in 90 days")
     day, p = inp.day, cfg.params
     cases = [c for c in inp.facts.cases if case_in_window(c, day)]
     urgent = [c.id for c in cases if c.is_open(day) and c.priority == "urgent"]
@@ -202,37 +206,39 @@ def support(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
 
 
 def sentiment(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
-    since = survey_start(inp.day)
+    if not inp.facts.surveys:
+        return _no_data(cfg, "no survey answers in 12 months", {
+            "promoters": 0, "passives": 0, "detractors": 0, "account_nps": None,
+            "relationship_csat_percentage": None, "relationship_csat_answers": 0,
+            "unmapped_answers": 0})
+    since = year_start(inp.day)
     answers = [s for s in inp.facts.surveys if since <= s.answered_on <= inp.day]
     nps = account_nps(answers, inp.options)
     csat = csat_summary([s for s in answers if s.kind == "csat" and not s.is_support],
                         inp.options)
+    account_score, csat_pct = nps.nps, csat.percentage
     raw: dict[str, Any] = {
         "promoters": nps.promoters, "passives": nps.passives, "detractors": nps.detractors,
-        "account_nps": nps.nps, "relationship_csat_percentage": csat.percentage,
+        "account_nps": account_score, "relationship_csat_percentage": csat_pct,
         "relationship_csat_answers": csat.answers,
         "unmapped_answers": nps.unmapped + csat.unmapped,
     }
     if nps.unmapped_scales:
         raw["unmapped_nps_scales"] = list(nps.unmapped_scales)
 
-    parts = []
-    if nps.nps is not None:
-        parts.append((nps.nps + 100) / 2)
-    if csat.percentage is not None:
-        parts.append(csat.percentage)
-    if not parts:
+    if account_score is None and csat_pct is None:
         why = "no survey answers in 12 months"
         if raw["unmapped_answers"]:
             why += f" on a mapped scale ({raw['unmapped_answers']} on unmapped scales)"
         return _no_data(cfg, why, raw)
-    score = sum(parts) / len(parts)
-    pieces = []
-    if nps.nps is not None:
-        pieces.append(f"NPS {nps.nps:+.0f} -> {(nps.nps + 100) / 2:.1f}")
-    if csat.percentage is not None:
-        pieces.append(f"CSAT {csat.percentage:.1f}%")
-    return _scored(cfg, score, raw, " averaged with ".join(pieces))
+    pieces, parts = [], []
+    if account_score is not None:
+        parts.append((account_score + 100) / 2)
+        pieces.append(f"NPS {account_score:+.0f} -> {parts[-1]:.1f}")
+    if csat_pct is not None:
+        parts.append(csat_pct)
+        pieces.append(f"CSAT {csat_pct:.1f}%")
+    return _scored(cfg, sum(parts) / len(parts), raw, " averaged with ".join(pieces))
 
 
 def engagement(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:

@@ -71,12 +71,15 @@ def combine(
 ) -> HealthResult:
     """Weighted mean of the measures with data; "insufficient data" under half the weight."""
     total = card.total_weight
-    with_data = [m for m in results if m.has_data and m.score is not None]
-    weight = sum(m.weight for m in with_data)
+    weight = weighted = 0.0
+    for m in results:
+        if m.status == SCORED and m.score is not None:
+            weight += m.weight
+            weighted += m.weight * m.score
     if weight <= 0 or weight < total / 2:
         return HealthResult(account_id, day, card.name, INSUFFICIENT, None, None, results,
                             weight, total)
-    score = sum(m.weight * m.score for m in with_data if m.score is not None) / weight
+    score = weighted / weight
     band = band_of(score, card.bands.green, card.bands.yellow)
     return HealthResult(account_id, day, card.name, SCORED, score, band, results, weight, total)
 
@@ -92,7 +95,7 @@ def score_account(
     tier = profile.tier_on(day)
     card = config.scorecard_for(tier, profile.segment)
     inputs = MeasureInputs(day, profile, facts, portfolio, config.options, tier)
-    results = tuple(evaluate(m, inputs) for m in card.measures)
+    results = tuple([evaluate(m, inputs) for m in card.measures])
     return combine(profile.id, day, card, results)
 
 

@@ -22,9 +22,9 @@ from csdesk.health.facts import (
     SurveyRecord,
     UsageFacts,
     baseline_start,
-    case_in_window,
     recent_start,
-    survey_start,
+    support_start,
+    year_start,
 )
 
 UsageRow = tuple[date, int | None, int | None, int | None]  # day, active users, sessions, events
@@ -85,16 +85,13 @@ class AccountSeries:
         self.profile = profile
         self.usage = UsageSeries(usage)
 
-        used: dict[str, list[int]] = {}
-        feature_days = []
-        for day, feature, count in features:
-            feature_days.append(day.toordinal())
-            if count > 0:
-                used.setdefault(feature, []).append(day.toordinal())
-        self.feature_first = min(feature_days) if feature_days else None
-        self.feature_days = {f: sorted(days) for f, days in used.items()}
+        rows = sorted((day.toordinal(), feature, count) for day, feature, count in features)
+        self.feature_first = rows[0][0] if rows else None
+        self.feature_used_days = [d for d, _, count in rows if count > 0]
+        self.feature_used_names = [f for _, f, count in rows if count > 0]
 
         self.cases = sorted(cases, key=lambda c: c.opened_on)
+        self.case_days = [c.opened_on.toordinal() for c in self.cases]
         self.surveys = sorted(surveys, key=lambda s: (s.answered_on, s.id))
         self.survey_days = [s.answered_on.toordinal() for s in self.surveys]
         ordered_touches = sorted(touches)
@@ -122,11 +119,16 @@ class AccountSeries:
     def _features_used(self, day: date) -> frozenset[str] | None:
         if self.feature_first is None or self.feature_first > day.toordinal():
             return None
-        lo, hi = recent_start(day).toordinal(), day.toordinal()
-        return frozenset(
-            f for f, days in self.feature_days.items()
-            if bisect_right(days, hi) > bisect_left(days, lo)
-        )
+        lo = bisect_left(self.feature_used_days, recent_start(day).toordinal())
+        hi = bisect_right(self.feature_used_days, day.toordinal())
+        return frozenset(self.feature_used_names[lo:hi])
+
+    def _cases(self, day: date) -> tuple[CaseRecord, ...]:
+        """Tickets opened in the 90 days up to ``day`` or still open on it."""
+        opened = self.cases[:bisect_right(self.case_days, day.toordinal())]
+        start = support_start(day)
+        return tuple([c for c in opened if c.opened_on >= start or c.closed_on is None
+                      or c.closed_on > day])
 
     @staticmethod
     def _latest(days: list[int], day: date) -> date | None:
@@ -135,14 +137,14 @@ class AccountSeries:
 
     def facts(self, day: date) -> AccountFacts:
         """The account's facts on ``day``, from records dated on or before it."""
-        lo = bisect_left(self.survey_days, survey_start(day).toordinal())
+        lo = bisect_left(self.survey_days, year_start(day).toordinal())
         hi = bisect_right(self.survey_days, day.toordinal())
         pulse_at = bisect_right(self.pulse_days, day.toordinal())
         return AccountFacts(
             day=day,
             usage=self.usage.facts(day),
             features_used=self._features_used(day),
-            cases=tuple(c for c in self.cases if case_in_window(c, day)),
+            cases=self._cases(day),
             surveys=tuple(self.surveys[lo:hi]),
             last_touch=self._latest(self.touch_days, day),
             last_sponsor_touch=self._latest(self.sponsor_days, day),
@@ -170,15 +172,21 @@ class PortfolioTimeline:
         self.key_count = key_count
 
     def facts_on(self, days: Iterable[date]) -> dict[date, PortfolioFacts]:
-        """Facts for each day, with one sweep over the feature totals."""
+        """Facts for each day, with one sweep of a 12-month window over the feature totals."""
         totals: dict[str, int] = {}
-        i = 0
+        added = removed = 0
+        rows = self.feature_totals
         result = {}
         for day in sorted(set(days)):
-            while i < len(self.feature_totals) and self.feature_totals[i][0] <= day:
-                _, feature, count = self.feature_totals[i]
+            while added < len(rows) and rows[added][0] <= day:
+                _, feature, count = rows[added]
                 totals[feature] = totals.get(feature, 0) + count
-                i += 1
+                added += 1
+            start = year_start(day)
+            while removed < added and rows[removed][0] < start:
+                _, feature, count = rows[removed]
+                totals[feature] -= count
+                removed += 1
             result[day] = self._facts(day, totals)
         return result
 

@@ -34,35 +34,24 @@ def csat_satisfied(answer: SurveyRecord, options: InputOptions) -> bool | None:
     return answer.score >= threshold
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NpsSummary:
     promoters: int
     passives: int
     detractors: int
     unmapped: int
     unmapped_scales: tuple[str, ...]
-
-    @property
-    def respondents(self) -> int:
-        return self.promoters + self.passives + self.detractors
-
-    @property
-    def nps(self) -> float | None:
-        if not self.respondents:
-            return None
-        return 100 * (self.promoters - self.detractors) / self.respondents
+    respondents: int
+    nps: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CsatSummary:
     satisfied: int
     answers: int
     mean: float | None
     unmapped: int
-
-    @property
-    def percentage(self) -> float | None:
-        return 100 * self.satisfied / self.answers if self.answers else None
+    percentage: float | None
 
 
 def account_nps(answers: Iterable[SurveyRecord], options: InputOptions) -> NpsSummary:
@@ -84,8 +73,11 @@ def account_nps(answers: Iterable[SurveyRecord], options: InputOptions) -> NpsSu
             unmapped.append(answer.scale)
         else:
             counts[category] += 1
-    return NpsSummary(counts["promoter"], counts["passive"], counts["detractor"],
-                      len(unmapped), tuple(sorted(set(unmapped))))
+    promoters, detractors = counts["promoter"], counts["detractor"]
+    respondents = promoters + counts["passive"] + detractors
+    nps = 100 * (promoters - detractors) / respondents if respondents else None
+    return NpsSummary(promoters, counts["passive"], detractors, len(unmapped),
+                      tuple(sorted(set(unmapped))), respondents, nps)
 
 
 def csat_summary(answers: Iterable[SurveyRecord], options: InputOptions) -> CsatSummary:
@@ -100,4 +92,5 @@ def csat_summary(answers: Iterable[SurveyRecord], options: InputOptions) -> Csat
         counted += 1
         satisfied += verdict
         total += answer.score
-    return CsatSummary(satisfied, counted, total / counted if counted else None, unmapped)
+    return CsatSummary(satisfied, counted, total / counted if counted else None, unmapped,
+                       100 * satisfied / counted if counted else None)

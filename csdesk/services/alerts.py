@@ -62,7 +62,7 @@ def account_states(
     """Each account's facts and health on ``day`` and 30 days earlier, set-based."""
     config = config or load_health_config(session)
     profiles = load_profiles(session, account_ids)
-    facts = load_facts_on(session, day, profiles, config.options)
+    facts = load_facts_on(session, day, profiles, config.options, last_used=True)
     portfolio = load_portfolio_on(session, day, config.options)
     earlier = compute_health(session, day - timedelta(days=TREND_DAYS), config, account_ids)
     return {

@@ -12,16 +12,18 @@ Snapshots are derived: the whole history is rebuilt when the scorecard changes, 
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from csdesk.health.config import HealthConfig, InputOptions, load_config
@@ -40,7 +42,7 @@ from csdesk.health.facts import (
     case_in_window,
     recent_start,
     support_start,
-    survey_start,
+    year_start,
 )
 from csdesk.health.history import (
     DAILY,
@@ -80,6 +82,7 @@ HEALTH_CONFIG = declare(
     "or segment, and how raw inputs are read (JSON; empty means DOMAIN.md's defaults)",
 )
 
+SNAPSHOTS = cast(Table, HealthSnapshot.__table__)
 CHUNK = 500
 # Up to this many missing days are filled with one set-based pass per day; more use series.
 SET_BASED_DAYS = 3
@@ -109,12 +112,21 @@ def _account_filter(column: Any, account_ids: Sequence[int] | None) -> Any:
     return column.in_(account_ids) if account_ids is not None else True
 
 
+def _rows(session: Session, stmt: Any) -> Any:
+    """Plain rows through the session's connection: no ORM row handling on bulk reads."""
+    return session.connection().execute(stmt)
+
+
 def load_profiles(
-    session: Session, account_ids: Sequence[int] | None = None
+    session: Session, account_ids: Sequence[int] | None = None, contacts: bool = True
 ) -> dict[int, AccountProfile]:
-    """Every account (or those given) with what scoring needs to know about it."""
+    """Every account (or those given) with what scoring needs to know about it.
+
+    Scoring one day needs no contacts (sponsor touches are found in SQL); alerts and history
+    back-fills do.
+    """
     contracts: dict[int, list[ContractRecord]] = defaultdict(list)
-    for c in session.execute(select(
+    for c in _rows(session, select(
             Contract.id, Contract.account_id, Contract.start_date, Contract.end_date,
             Contract.seats, Contract.amount_period, Contract.term_months,
             Contract.billing_frequency, Contract.recurring, Contract.is_trial, Contract.currency,
@@ -123,25 +135,25 @@ def load_profiles(
             c.id, c.start_date, c.end_date, c.seats, c.amount_period, c.term_months,
             c.billing_frequency, c.recurring, c.is_trial, c.currency))
 
-    contacts: dict[int, list[ContactRecord]] = defaultdict(list)
-    for p in session.execute(select(
+    people: dict[int, list[ContactRecord]] = defaultdict(list)
+    for p in _rows(session, select(
             Contact.id, Contact.account_id, Contact.first_name, Contact.last_name, Contact.email,
             Contact.roles, Contact.left_company, Contact.left_on,
-    ).where(_account_filter(Contact.account_id, account_ids))):
+    ).where(_account_filter(Contact.account_id, account_ids))) if contacts else ():
         name = " ".join(x for x in (p.first_name, p.last_name) if x) or (p.email or f"#{p.id}")
         roles = frozenset(r for r in (p.roles or "").split(",") if r)
-        contacts[p.account_id].append(ContactRecord(p.id, name, roles, bool(p.left_company),
-                                                    p.left_on))
+        people[p.account_id].append(ContactRecord(p.id, name, roles, bool(p.left_company),
+                                                  p.left_on))
 
     tiers: dict[int, list[TierChangeRecord]] = defaultdict(list)
-    for t in session.execute(select(
+    for t in _rows(session, select(
             TierChange.account_id, TierChange.changed_on, TierChange.old_tier, TierChange.new_tier,
     ).where(_account_filter(TierChange.account_id, account_ids)).order_by(
             TierChange.changed_on, TierChange.id)):
         tiers[t.account_id].append(TierChangeRecord(t.changed_on, t.old_tier, t.new_tier))
 
     profiles = {}
-    for a in session.execute(select(
+    for a in _rows(session, select(
             Account.id, Account.name, Account.owner, Account.tier, Account.tier_override,
             Account.segment, Account.journey_stage, Account.stage_override,
             Account.licensed_seats, Account.customer_since,
@@ -150,7 +162,7 @@ def load_profiles(
             id=a.id, name=a.name, owner=a.owner, tier=a.tier_override or a.tier,
             segment=a.segment, stage=a.stage_override or a.journey_stage,
             licensed_seats=a.licensed_seats, customer_since=a.customer_since,
-            contracts=tuple(contracts.get(a.id, ())), contacts=tuple(contacts.get(a.id, ())),
+            contracts=tuple(contracts.get(a.id, ())), contacts=tuple(people.get(a.id, ())),
             tier_changes=tuple(tiers.get(a.id, ())),
         )
     return profiles
@@ -167,64 +179,83 @@ def _touch_filter(options: InputOptions) -> Any:
 
 # ---- one day, set-based -------------------------------------------------------------------
 
-def _usage_on(
-    session: Session, day: date, account_ids: Sequence[int] | None
-) -> dict[int, UsageFacts]:
-    u = UsageDaily
+def _per_account_on(
+    session: Session, day: date, options: InputOptions, account_ids: Sequence[int] | None,
+    last_used: bool,
+) -> dict[int, tuple[Any, ...]]:
+    """Usage sums, feature data, last touches and the latest pulse of each account.
+
+    One scalar subquery per figure, correlated on the account: SQLite walks each account's
+    slice of the (account, day) keys, where a join with GROUP BY, or a scan of the whole
+    table filtered on the day, reads far more rows. Returns per account: active-user first
+    day and sums, event first day and sums, last day used (when asked), first feature day,
+    last touch, last sponsor touch, latest pulse day and score.
+    """
+    u, f, t, p = UsageDaily, FeatureUsage, Activity, CsmPulse
     recent, base = recent_start(day), baseline_start(day)
-    used = or_(u.active_users > 0, u.events > 0, u.sessions > 0)
+    base_end = recent - timedelta(days=1)
 
-    def first_day(column: Any) -> Any:
-        return select(func.min(u.day)).where(
-            u.account_id == Account.id, column.isnot(None), u.day <= day).scalar_subquery()
+    def usage(aggregate: Any, *where: Any) -> Any:
+        return select(aggregate).where(u.account_id == Account.id, *where)
 
-    firsts = session.execute(select(
-        Account.id, first_day(u.active_users), first_day(u.events),
-        select(func.max(u.day)).where(u.account_id == Account.id, u.day <= day, used)
-        .scalar_subquery(),
-    ).where(_account_filter(Account.id, account_ids))).all()
+    def latest_pulse(column: Any) -> Any:
+        return select(column).where(p.account_id == Account.id, p.recorded_on <= day).order_by(
+            p.recorded_on.desc(), p.id.desc()).limit(1)
 
-    # The windows from the account side, so SQLite walks the (account, day) key per account.
-    sums = {row[0]: row[1:] for row in session.execute(select(
-        Account.id,
-        func.sum(u.active_users).filter(u.day >= recent),
-        func.sum(u.active_users).filter(u.day < recent),
-        func.sum(u.events).filter(u.day >= recent),
-        func.sum(u.events).filter(u.day < recent),
-    ).join(u, and_(u.account_id == Account.id, u.day >= base, u.day <= day))
-     .where(_account_filter(Account.id, account_ids)).group_by(Account.id))}
+    touched = [t.account_id == Account.id, t.occurred_on <= day, _touch_filter(options)]
+    sponsor = select(func.max(t.occurred_on)).join(Contact, Contact.id == t.contact_id).where(
+        *touched, Contact.roles.like("%executive_sponsor%"))
+    figures = [
+        usage(func.min(u.day), u.active_users.isnot(None), u.day <= day),
+        usage(func.sum(u.active_users), u.day >= recent, u.day <= day),
+        usage(func.sum(u.active_users), u.day >= base, u.day <= base_end),
+        usage(func.min(u.day), u.day <= day),
+        usage(func.max(u.day), u.day <= day,
+              or_(u.active_users > 0, u.events > 0, u.sessions > 0)) if last_used
+        else select(literal(None)),
+        select(func.min(f.day)).where(f.account_id == Account.id, f.day <= day),
+        select(func.max(t.occurred_on)).where(*touched),
+        sponsor,
+        latest_pulse(p.recorded_on),
+        latest_pulse(p.score),
+    ]
+    stmt = select(Account.id, *(x.scalar_subquery() for x in figures)).where(
+        _account_filter(Account.id, account_ids))
+    rows = {row[0]: tuple(row[1:]) for row in _rows(session, stmt)}
 
-    facts = {}
-    for account_id, users_first, events_first, last_used in firsts:
-        if users_first is None and events_first is None and last_used is None:
-            continue
-        ur, ub, er, eb = sums.get(account_id, (0, 0, 0, 0))
-        facts[account_id] = UsageFacts(users_first, ur or 0, ub or 0, events_first, er or 0,
-                                       eb or 0, last_used)
-    return facts
+    # Events stand in for active users only where an account has none: read them just there.
+    without_users = [a for a, row in rows.items() if row[0] is None and row[3] is not None]
+    events: dict[int, tuple[Any, ...]] = {}
+    for i in range(0, len(without_users), CHUNK):
+        stmt = select(Account.id, *(x.scalar_subquery() for x in (
+            usage(func.min(u.day), u.events.isnot(None), u.day <= day),
+            usage(func.sum(u.events), u.day >= recent, u.day <= day),
+            usage(func.sum(u.events), u.day >= base, u.day <= base_end),
+        ))).where(Account.id.in_(without_users[i:i + CHUNK]))
+        events.update((row[0], tuple(row[1:])) for row in _rows(session, stmt))
+    return {a: (*row[:3], *events.get(a, (None, 0, 0)), *row[4:]) for a, row in rows.items()}
 
 
-def _features_on(
+def _features_used_on(
     session: Session, day: date, account_ids: Sequence[int] | None
-) -> dict[int, frozenset[str]]:
+) -> dict[int, set[str]]:
     f = FeatureUsage
-    mine = _account_filter(f.account_id, account_ids)
-    with_data = session.scalars(select(f.account_id).where(f.day <= day, mine).distinct()).all()
-    used: dict[int, set[str]] = {a: set() for a in with_data}
-    for account_id, feature in session.execute(select(f.account_id, f.feature).where(
-            f.day >= recent_start(day), f.day <= day, f.count > 0, mine).distinct()):
+    used: dict[int, set[str]] = defaultdict(set)
+    for account_id, feature in _rows(session, select(Account.id, f.feature).join(f, and_(
+            f.account_id == Account.id, f.day >= recent_start(day), f.day <= day, f.count > 0,
+    )).where(_account_filter(Account.id, account_ids)).distinct()):
         used[account_id].add(feature)
-    return {a: frozenset(s) for a, s in used.items()}
+    return used
 
 
-def _key_features(session: Session, day: date | None, options: InputOptions) -> tuple[str, ...]:
+def _key_features(session: Session, day: date, options: InputOptions) -> tuple[str, ...]:
+    """The configured key features, else the most used across the portfolio in 12 months."""
     if options.key_features is not None:
         return options.key_features
-    stmt = select(FeatureUsage.feature, func.sum(FeatureUsage.count)).group_by(
-        FeatureUsage.feature)
-    if day is not None:
-        stmt = stmt.where(FeatureUsage.day <= day)
-    totals = {feature: int(total or 0) for feature, total in session.execute(stmt)}
+    f = FeatureUsage
+    stmt = select(f.feature, func.sum(f.count)).where(
+        f.day >= year_start(day), f.day <= day).group_by(f.feature)
+    totals = {feature: int(total or 0) for feature, total in _rows(session, stmt)}
     return tuple(most_used(totals, options.key_feature_count))
 
 
@@ -249,16 +280,20 @@ SUPPORT_CSAT = and_(SurveyResponse.kind == "csat", or_(SurveyResponse.topic == "
 
 
 def load_facts_on(
-    session: Session, day: date, profiles: Mapping[int, AccountProfile], options: InputOptions
+    session: Session, day: date, profiles: Mapping[int, AccountProfile], options: InputOptions,
+    last_used: bool = False,
 ) -> dict[int, AccountFacts]:
-    """Every account's facts on ``day``, one query per kind of input."""
+    """Every account's facts on ``day``, with a handful of set-based queries.
+
+    ``last_used`` also finds each account's last day of product use (alerts need it).
+    """
     ids = sorted(profiles) if len(profiles) <= CHUNK else None
-    usage = _usage_on(session, day, ids)
-    features = _features_on(session, day, ids)
+    per_account = _per_account_on(session, day, options, ids, last_used)
+    used = _features_used_on(session, day, ids)
 
     window = _start_of(support_start(day))
     cases: dict[int, list[CaseRecord]] = defaultdict(list)
-    for row in session.execute(select(*CASE_COLUMNS).where(
+    for row in _rows(session, select(*CASE_COLUMNS).where(
             _account_filter(SupportCase.account_id, ids),
             SupportCase.opened_at < _start_of(day + timedelta(days=1)),
             or_(SupportCase.closed_at.is_(None), SupportCase.closed_at >= window,
@@ -268,42 +303,25 @@ def load_facts_on(
             cases[row.account_id].append(record)
 
     surveys: dict[int, list[SurveyRecord]] = defaultdict(list)
-    for answer in session.execute(select(*SURVEY_COLUMNS).where(
+    for answer in _rows(session, select(*SURVEY_COLUMNS).where(
             _account_filter(SurveyResponse.account_id, ids),
-            SurveyResponse.answered_on >= survey_start(day), SurveyResponse.answered_on <= day)):
+            SurveyResponse.answered_on >= year_start(day), SurveyResponse.answered_on <= day)):
         surveys[answer.account_id].append(_survey_record(answer))
-
-    sponsors = sponsor_ids(profiles.values())
-    touch: dict[int, date] = {}
-    sponsor_touch: dict[int, date] = {}
-    for account_id, contact_id, last in session.execute(select(
-            Activity.account_id, Activity.contact_id, func.max(Activity.occurred_on),
-    ).where(_account_filter(Activity.account_id, ids), Activity.occurred_on <= day,
-            _touch_filter(options)).group_by(
-            Activity.account_id, Activity.contact_id)):
-        touch[account_id] = max(last, touch.get(account_id, last))
-        if contact_id in sponsors:
-            sponsor_touch[account_id] = max(last, sponsor_touch.get(account_id, last))
-
-    pulses: dict[int, tuple[date, int, int]] = {}
-    for account_id, recorded_on, pulse_id, score in session.execute(select(
-            CsmPulse.account_id, CsmPulse.recorded_on, CsmPulse.id, CsmPulse.score,
-    ).where(_account_filter(CsmPulse.account_id, ids), CsmPulse.recorded_on <= day)):
-        if account_id not in pulses or (recorded_on, pulse_id) > pulses[account_id][:2]:
-            pulses[account_id] = (recorded_on, pulse_id, score)
 
     facts = {}
     for account_id in profiles:
-        pulse = pulses.get(account_id)
+        (uf, ur, ub, ef, er, eb, used_on, features_from, touch, sponsor_touch, pulse_on,
+         pulse) = per_account[account_id]
         facts[account_id] = AccountFacts(
             day=day,
-            usage=usage.get(account_id, UsageFacts()),
-            features_used=features.get(account_id),
+            usage=UsageFacts(uf, ur or 0, ub or 0, ef, er or 0, eb or 0, used_on),
+            features_used=None if features_from is None else frozenset(
+                used.get(account_id, ())),
             cases=tuple(cases.get(account_id, ())),
             surveys=tuple(surveys.get(account_id, ())),
-            last_touch=touch.get(account_id),
-            last_sponsor_touch=sponsor_touch.get(account_id),
-            pulse=PulseRecord(pulse[0], pulse[2]) if pulse else None,
+            last_touch=touch,
+            last_sponsor_touch=sponsor_touch,
+            pulse=PulseRecord(pulse_on, pulse) if pulse_on is not None else None,
         )
     return facts
 
@@ -320,16 +338,38 @@ def _first_dates(session: Session, options: InputOptions) -> tuple[
     return support, activity, usage
 
 
+def _exists(session: Session, *where: Any) -> bool:
+    return session.scalar(select(literal(1)).where(*where).limit(1)) is not None
+
+
 def load_portfolio_on(session: Session, day: date, options: InputOptions) -> PortfolioFacts:
-    support, activity, usage = _first_dates(session, options)
+    """Key features on ``day`` and which sources hold data dated on or before it."""
+    tomorrow = _start_of(day + timedelta(days=1))
     return PortfolioFacts(
         day=day,
         key_features=_key_features(session, day, options),
         key_features_configured=options.key_features is not None,
-        has_support_data=support is not None and support <= day,
-        has_activities=activity is not None and activity <= day,
-        has_usage=usage is not None and usage <= day,
+        has_support_data=_exists(session, SupportCase.opened_at < tomorrow) or _exists(
+            session, SUPPORT_CSAT, SurveyResponse.answered_on <= day),
+        has_activities=_exists(session, Activity.occurred_on <= day, _touch_filter(options)),
+        has_usage=_exists(session, UsageDaily.day <= day),
     )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while a batch allocates many small objects and no cycles.
+
+    Its full passes over every live object otherwise come back again and again while
+    thousands of facts and results are built, for nothing to collect.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def compute_health(
@@ -340,13 +380,14 @@ def compute_health(
 ) -> dict[int, HealthResult]:
     """Every account's health on ``day`` (or the accounts given), from data dated <= day."""
     config = config or load_health_config(session)
-    profiles = load_profiles(session, account_ids)
-    facts = load_facts_on(session, day, profiles, config.options)
-    portfolio = load_portfolio_on(session, day, config.options)
-    return {
-        account_id: score_account(profile, facts[account_id], portfolio, config)
-        for account_id, profile in profiles.items()
-    }
+    with gc_paused():
+        profiles = load_profiles(session, account_ids, contacts=False)
+        facts = load_facts_on(session, day, profiles, config.options)
+        portfolio = load_portfolio_on(session, day, config.options)
+        return {
+            account_id: score_account(profile, facts[account_id], portfolio, config)
+            for account_id, profile in profiles.items()
+        }
 
 
 def _with_previous(
@@ -394,35 +435,35 @@ def load_series(
     """The records of the given accounts dated up to ``until``, indexed per account."""
     ids = sorted(profiles)
     usage: dict[int, list[Any]] = defaultdict(list)
-    for a, d, users, sessions, events in session.execute(select(
+    for a, d, users, sessions, events in _rows(session, select(
             UsageDaily.account_id, UsageDaily.day, UsageDaily.active_users, UsageDaily.sessions,
             UsageDaily.events).where(UsageDaily.account_id.in_(ids), UsageDaily.day <= until)):
         usage[a].append((d, users, sessions, events))
 
     features: dict[int, list[Any]] = defaultdict(list)
-    for a, d, feature, count in session.execute(select(
+    for a, d, feature, count in _rows(session, select(
             FeatureUsage.account_id, FeatureUsage.day, FeatureUsage.feature, FeatureUsage.count,
     ).where(FeatureUsage.account_id.in_(ids), FeatureUsage.day <= until)):
         features[a].append((d, feature, count))
 
     cases: dict[int, list[CaseRecord]] = defaultdict(list)
-    for row in session.execute(select(*CASE_COLUMNS).where(SupportCase.account_id.in_(ids))):
+    for row in _rows(session, select(*CASE_COLUMNS).where(SupportCase.account_id.in_(ids))):
         cases[row.account_id].append(_case_record(row))
 
     surveys: dict[int, list[SurveyRecord]] = defaultdict(list)
-    for answer in session.execute(select(*SURVEY_COLUMNS).where(
+    for answer in _rows(session, select(*SURVEY_COLUMNS).where(
             SurveyResponse.account_id.in_(ids), SurveyResponse.answered_on <= until)):
         surveys[answer.account_id].append(_survey_record(answer))
 
     sponsors = sponsor_ids(profiles.values())
     touches: dict[int, list[tuple[date, bool]]] = defaultdict(list)
-    for a, contact_id, d in session.execute(select(
+    for a, contact_id, d in _rows(session, select(
             Activity.account_id, Activity.contact_id, Activity.occurred_on).where(
             Activity.account_id.in_(ids), Activity.occurred_on <= until, _touch_filter(options))):
         touches[a].append((d, contact_id in sponsors))
 
     pulses: dict[int, list[tuple[date, int, int]]] = defaultdict(list)
-    for a, d, pulse_id, score in session.execute(select(
+    for a, d, pulse_id, score in _rows(session, select(
             CsmPulse.account_id, CsmPulse.recorded_on, CsmPulse.id, CsmPulse.score).where(
             CsmPulse.account_id.in_(ids), CsmPulse.recorded_on <= until)):
         pulses[a].append((d, pulse_id, score))
@@ -435,7 +476,7 @@ def load_series(
 
 
 def load_timeline(session: Session, options: InputOptions, until: date) -> PortfolioTimeline:
-    totals = session.execute(select(
+    totals = _rows(session, select(
         FeatureUsage.day, FeatureUsage.feature, func.sum(FeatureUsage.count),
     ).where(FeatureUsage.day <= until).group_by(FeatureUsage.day, FeatureUsage.feature)).all()
     support, activity, usage = _first_dates(session, options)
@@ -458,7 +499,7 @@ class BackfillReport:
 
 def _write_snapshots(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(HealthSnapshot), rows)
+        session.connection().execute(insert(SNAPSHOTS), rows)
 
 
 def _backfill_accounts(
@@ -484,13 +525,15 @@ def _backfill_accounts(
 
     rows = []
     first: date | None = None
-    for account_id, plan in plans.items():
-        account = series[account_id]
-        for day, granularity in plan:
-            result = score_account(account.profile, account.facts(day), portfolio[day], config)
-            rows.append(snapshot_row(result, granularity))
-        if plan:
-            first = min(first or plan[0][0], plan[0][0])
+    with gc_paused():
+        for account_id, plan in plans.items():
+            account = series[account_id]
+            for day, granularity in plan:
+                result = score_account(account.profile, account.facts(day), portfolio[day],
+                                       config)
+                rows.append(snapshot_row(result, granularity))
+            if plan:
+                first = min(first or plan[0][0], plan[0][0])
     _write_snapshots(session, rows)
     return len(rows), first
 
