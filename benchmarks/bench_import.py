@@ -6,6 +6,10 @@ transaction. The baseline, measured in the same run on the same machine, reads t
 with ``csv.reader`` and inserts it with ``sqlite3.executemany`` into the same table of a
 fresh portfolio. Goal: csdesk within 3x of the baseline.
 
+Every created row also gets its change-log row (a second, wider table with an index, plus the
+row's values as JSON), which the baseline does not write; the CPU-time figure shows the work
+without the noise of other processes on the machine.
+
 Run: ``python -m benchmarks.bench_import`` (or ``python -m benchmarks.run_all``).
 """
 
@@ -17,6 +21,8 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,41 +68,51 @@ def _portfolio(home: Path, accounts: Path) -> Any:
     return context
 
 
-def time_csdesk(home: Path, accounts: Path, usage: Path) -> tuple[float, float]:
-    """Seconds for the first import and for importing the same file again."""
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float
+
+
+def _timed(work: Callable[[], Any]) -> Timing:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return Timing(time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def time_csdesk(home: Path, accounts: Path, usage: Path) -> tuple[Timing, Timing]:
+    """The first import of the file, and importing the same file again."""
     context = _portfolio(home, accounts)
     try:
         request = ImportRequest("usage", usage, source="bench")
-        started = time.perf_counter()
-        report = run_import(context, request)
-        first = time.perf_counter() - started
-        assert report.total("created") > 0
-        started = time.perf_counter()
-        again = run_import(context, request)
-        second = time.perf_counter() - started
-        assert again.total("created") == 0 and again.total("updated") == 0
-        return first, second
+        reports = []
+        first = _timed(lambda: reports.append(run_import(context, request)))
+        again = _timed(lambda: reports.append(run_import(context, request)))
+        assert reports[0].total("created") == reports[1].total("unchanged") > 0
+        return first, again
     finally:
         context.close()
 
 
-def time_baseline(home: Path, accounts: Path, usage: Path) -> float:
+def time_baseline(home: Path, accounts: Path, usage: Path) -> Timing:
     """csv.reader + sqlite3.executemany into usage_daily of a fresh portfolio."""
     _portfolio(home, accounts).close()
     connection = sqlite3.connect(home / "portfolio.db")
     try:
         ids = dict(connection.execute(
             "SELECT external_id, entity_id FROM external_ref WHERE entity = 'account'"))
-        started = time.perf_counter()
-        with usage.open(newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            next(reader)
-            rows = [(ids[r[0]], r[1], r[2], r[3], r[4]) for r in reader]
-        connection.executemany(
-            "INSERT INTO usage_daily (account_id, day, active_users, sessions, events) "
-            "VALUES (?, ?, ?, ?, ?)", rows)
-        connection.commit()
-        return time.perf_counter() - started
+
+        def load() -> None:
+            with usage.open(newline="", encoding="utf-8") as handle:
+                reader = csv.reader(handle)
+                next(reader)
+                rows = [(ids[r[0]], r[1], r[2], r[3], r[4]) for r in reader]
+            connection.executemany(
+                "INSERT INTO usage_daily (account_id, day, active_users, sessions, events) "
+                "VALUES (?, ?, ?, ?, ?)", rows)
+            connection.commit()
+
+        return _timed(load)
     finally:
         connection.close()
 
@@ -111,13 +127,16 @@ def run(quick: bool) -> list[dict[str, Any]]:
         first, again = time_csdesk(base / "csdesk", accounts, usage)
 
     goal = f"within {GOAL_RATIO:g}x of csv.reader + sqlite3.executemany"
+
+    def row(name: str, value: float, base: float) -> dict[str, Any]:
+        return {"name": name, "value": value, "unit": "s", "baseline": base,
+                "ratio": value / base, "goal": goal, "met": value / base <= GOAL_RATIO}
+
+    # CPU time is shown too: on a busy machine it varies less than the wall clock.
     return [
-        {"name": f"import usage, {rows:,} new rows", "value": first, "unit": "s",
-         "baseline": baseline, "ratio": first / baseline, "goal": goal,
-         "met": first / baseline <= GOAL_RATIO},
-        {"name": f"import the same {rows:,} rows again (no change)", "value": again,
-         "unit": "s", "baseline": baseline, "ratio": again / baseline, "goal": goal,
-         "met": again / baseline <= GOAL_RATIO},
+        row(f"import usage, {rows:,} new rows", first.wall, baseline.wall),
+        row(f"import usage, {rows:,} new rows (CPU time)", first.cpu, baseline.cpu),
+        row(f"import the same {rows:,} rows again (no change)", again.wall, baseline.wall),
     ]
 
 
