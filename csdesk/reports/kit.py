@@ -63,6 +63,13 @@ def _height(flowable: Flowable) -> float:
     return float(flowable.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1])
 
 
+def _unwrapped(flowable: Flowable) -> list[Flowable]:
+    # A group inside a group always looks too tall to reportlab, so groups are merged.
+    if isinstance(flowable, KeepTogether):
+        return list(flowable._content)
+    return [flowable]
+
+
 def _kept_with_next(flowable: Flowable) -> bool:
     style = getattr(flowable, "style", None)
     return bool(style is not None and getattr(style, "keepWithNext", False))
@@ -139,8 +146,8 @@ class Kit:
         box: list[Flowable] = [Spacer(CONTENT_WIDTH, 2 * mm), table,
                                Spacer(CONTENT_WIDTH, 3 * mm)]
         if parts and _height(parts[-1]) <= INSIGHT_KEEP_HEIGHT:
-            box.insert(0, parts.pop())
-            # A heading meant to stay with what follows comes along too.
+            box[:0] = _unwrapped(parts.pop())
+            # Headings and lead-in lines meant to stay with what follows come along too.
             while parts and _kept_with_next(parts[-1]):
                 box.insert(0, parts.pop())
         parts.append(KeepTogether(box))

@@ -96,7 +96,7 @@ def health(data: HealthView, internal: bool) -> Insight:
     if internal and drivers:
         meaning += f"; {drivers[0].label.lower()} pulls it down most"
     meaning += "."
-    if not drivers:
+    if not drivers or data.band == "green":
         return meaning, "Keep the current cadence of check-ins and reviews."
     key = drivers[0].key
     action = MEASURE_ACTIONS.get(key, f"work on {drivers[0].label.lower()}")

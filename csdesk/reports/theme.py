@@ -74,6 +74,7 @@ def make_theme(primary_hex: str) -> Theme:
         "h2": style("h2", 11, font=bold, spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "body": style("body", BODY_SIZE, spaceAfter=6),
         "body_bold": style("body_bold", BODY_SIZE, font=bold, spaceAfter=6),
+        "lead": style("lead", BODY_SIZE, spaceAfter=6, keepWithNext=1),
         "small": style("small", 7.8, colour=MUTED, spaceAfter=3),
         "note": style("note", 7.8, colour=MUTED, spaceBefore=2, spaceAfter=6),
         "empty": style("empty", BODY_SIZE, colour=MUTED, spaceAfter=8),

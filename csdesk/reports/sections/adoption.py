@@ -42,7 +42,7 @@ def adoption_and_usage(data: ReviewData, kit: Kit, number: int) -> list[Flowable
     if usage.key_features:
         parts.append(kit.text(
             f"{usage.key_features_used} of the {usage.key_features} key features were used in "
-            "the period (key features: the ten used most across all customers)."))
+            "the period (key features: the ten used most across all customers).", "lead"))
     if usage.features:
         rows = [[f.feature, fmt.number(f.uses), "yes" if f.is_key else "-"]
                 for f in usage.features[:FEATURE_ROWS]]

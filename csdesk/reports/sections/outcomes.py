@@ -11,14 +11,14 @@ from csdesk.services.review_data import ObjectiveRow, ReviewData
 from csdesk.vocabulary import label
 
 COLUMNS = (
-    Column("Objective", 3.0),
-    Column("KPI (unit)", 2.2),
-    Column("Baseline", 1.35, numeric=True),
-    Column("Target", 1.15, numeric=True),
-    Column("Current", 1.2, numeric=True),
-    Column("Status", 1.15),
+    Column("Objective", 2.9),
+    Column("KPI (unit)", 2.0),
+    Column("Baseline", 1.3, numeric=True),
+    Column("Target", 1.1, numeric=True),
+    Column("Current", 1.15, numeric=True),
+    Column("Status", 1.3),
     Column("Owner", 1.6),
-    Column("Due", 1.45),
+    Column("Due", 1.6),
 )
 
 

@@ -35,7 +35,7 @@ def voice_of_customer(data: ReviewData, kit: Kit, number: int) -> list[Flowable]
     if view.comments:
         themes = ", ".join(f"{name} {count}" for name, count in view.themes)
         parts.append(kit.subheading("What people said"))
-        parts.append(kit.text(f"Comments by sentiment: {themes}."))
+        parts.append(kit.text(f"Comments by sentiment: {themes}.", "lead"))
         rows = [[fmt.day(c.answered_on), f"{c.kind.upper()} {c.score} ({c.scale})",
                  c.sentiment.capitalize(), c.text] for c in view.comments[:COMMENT_ROWS]]
         parts.append(kit.table(COMMENT_COLUMNS, rows))
