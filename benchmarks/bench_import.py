@@ -70,6 +70,8 @@ def _portfolio(home: Path, accounts: Path) -> Any:
 
 @dataclass(frozen=True)
 class Timing:
+    """Wall-clock and CPU seconds of one piece of work."""
+
     wall: float
     cpu: float
 
@@ -141,6 +143,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
 
 
 def main() -> int:
+    """Print the figures of a full run (or a quick one with --quick)."""
     for row in run(quick="--quick" in sys.argv):
         print(f"{row['name']}: {row['value']:.2f} s; baseline {row['baseline']:.2f} s; "
               f"ratio {row['ratio']:.1f}x; goal {row['goal']}: "

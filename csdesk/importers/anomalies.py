@@ -10,6 +10,8 @@ EXAMPLES = 5
 
 @dataclass
 class Anomaly:
+    """One kind of anomaly: what it is, how often, and the first examples."""
+
     code: str
     message: str
     count: int = 0

@@ -41,6 +41,8 @@ class Binding:
 
 @dataclass
 class Bindings:
+    """Every bound field of a file, the unused columns and the source of the ids."""
+
     by_field: dict[str, Binding]
     ignored: list[str]
     source: str

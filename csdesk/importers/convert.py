@@ -67,6 +67,8 @@ class Parsed:
 
 @dataclass(frozen=True)
 class ReadContext:
+    """What reading a cell depends on beyond the cell itself."""
+
     mapping: Mapping
     order: str | None
     zone: tzinfo

@@ -43,6 +43,8 @@ def _choices(values: tuple[str, ...], **synonyms: tuple[str, ...]) -> dict[str, 
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """A csdesk field: its value type, how messages name it, and its usual headers."""
+
     name: str
     type: str
     label: str

@@ -42,6 +42,7 @@ _CURRENCY_CODES: frozenset[str] | None = None
 
 
 def known_currency(code: str) -> bool:
+    """True for an ISO 4217 code that babel knows."""
     global _CURRENCY_CODES
     if _CURRENCY_CODES is None:
         _CURRENCY_CODES = frozenset(list_currencies())

@@ -40,6 +40,8 @@ class Matched:
 
 @dataclass
 class EntityPlan:
+    """What to write for one table, and how each row was matched."""
+
     creates: list[PlannedCreate] = field(default_factory=list)
     updates: list[PlannedUpdate] = field(default_factory=list)
     unchanged: int = 0
@@ -53,6 +55,7 @@ def _fold(value: Any) -> Any:
 
 
 def natural_key(values: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
+    """The natural key of a record's values (text compared without case)."""
     return tuple(_fold(values.get(c)) for c in columns)
 
 

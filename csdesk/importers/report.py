@@ -12,6 +12,8 @@ from csdesk.importers.textfile import DELIMITER_NAMES
 
 @dataclass
 class ImportReport:
+    """The outcome of one import, for the command line and the window alike."""
+
     kind: str
     file: str
     source: str

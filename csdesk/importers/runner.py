@@ -42,10 +42,12 @@ class ImportRequest:
 
 
 def known_kinds() -> list[str]:
+    """Every kind name the import accepts, aliases included."""
     return [*KINDS, *KIND_ALIASES]
 
 
 def resolve_kind(name: str) -> KindSpec:
+    """The kind called ``name``, or an error listing the kinds."""
     try:
         return kind_spec(name.strip().lower())
     except KeyError:

@@ -72,6 +72,7 @@ def external_ids(session: Session, source: str, entity: str) -> dict[str, int]:
 
 
 def table_of(entity: str) -> Table:
+    """The table called ``entity``."""
     return Base.metadata.tables[entity]
 
 
@@ -114,6 +115,7 @@ def usage_rows(session: Session, entity: str, account_ids: Iterable[int], first:
 
 
 def reporting_currency(session: Session) -> str:
+    """The portfolio's reporting currency (what a bare amount is in)."""
     return str(get_setting(session, REPORTING_CURRENCY.key))
 
 
@@ -139,6 +141,8 @@ class Pending:
 
 @dataclass
 class PlannedCreate:
+    """A record to create, and its id in the source."""
+
     entity: str
     values: dict[str, Any]
     external_id: str | None = None
@@ -149,6 +153,8 @@ class PlannedCreate:
 
 @dataclass
 class PlannedUpdate:
+    """New values for the changed columns of a stored record."""
+
     entity: str
     id: int
     values: dict[str, Any]

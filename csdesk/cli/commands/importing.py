@@ -17,6 +17,7 @@ SHOWN_PROBLEMS = 200
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``import`` command."""
     parser = subparsers.add_parser(
         "import", parents=[common], help="import a CSV file (accounts, contracts, usage...)",
         description="Import a CSV export. The whole file is checked first; if anything is "
@@ -41,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    """Import the file; print the summary, or every problem and exit 1."""
     request = ImportRequest(kind=args.kind, path=args.file, mapping=args.mapping,
                             dry_run=args.dry_run, date_order=args.date_order,
                             source=args.source)

@@ -17,6 +17,7 @@ DIRECT = ("name", "owner", "segment", "industry", "country", "licensed_seats",
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the accounts of the file: create, update, or leave unchanged."""
     columns = ctx.bound(*DIRECT)
     external = ctx.parsed.column("external_id")
     churned = ctx.parsed.column("churned")

@@ -24,6 +24,7 @@ def activity_kind(text: str) -> str:
 
 
 def contact_ids_by_email(ctx: KindContext) -> dict[str, int]:
+    """Stored contacts by case-folded email."""
     contacts = existing_records(ctx.session, "contact", ["email"])
     return {v["email"].strip().casefold(): cid for cid, v in sorted(contacts.items())
             if v["email"]}
@@ -31,6 +32,7 @@ def contact_ids_by_email(ctx: KindContext) -> dict[str, int]:
 
 def contact_for(ctx: KindContext, contacts: dict[str, int], email: str | None, line: int,
                 what: str) -> int | None:
+    """The contact with ``email``; an unknown email is reported, not an error."""
     if email is None:
         return None
     found = contacts.get(email.casefold())
@@ -41,6 +43,7 @@ def contact_for(ctx: KindContext, contacts: dict[str, int], email: str | None, l
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the activities of the file."""
     columns = ctx.bound(*DIRECT)
     external = ctx.parsed.column("external_id")
     kinds = ctx.parsed.column("kind")

@@ -27,6 +27,7 @@ DEFAULT_SCALE = (1, 5)
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the cases of the file and the satisfaction answers they carry."""
     columns = ctx.bound(*DIRECT)
     external = ctx.parsed.column("external_id")
     scores = ctx.parsed.column("satisfaction")

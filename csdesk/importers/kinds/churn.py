@@ -19,6 +19,7 @@ DIRECT = ("churned_on", "reason", "feedback", "is_reactivation")
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the churn events of the file and report accounts that keep live contracts."""
     columns = ctx.bound(*DIRECT)
     external = ctx.parsed.column("external_id")
     records: list[RowRecord] = []

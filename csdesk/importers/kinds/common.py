@@ -31,6 +31,8 @@ from csdesk.services.importing import (
 
 @dataclass
 class Counts:
+    """Created, updated and unchanged records of one table."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -171,10 +173,12 @@ def plan_records(ctx: KindContext, entity: str, records: list[RowRecord],
 
 
 def money_minor(money: Money | None) -> tuple[int | None, str | None]:
+    """Integer minor units and currency of an amount (None, None when absent)."""
     if money is None:
         return None, None
     return money.to_minor(), money.currency
 
 
 def is_negative(value: Decimal | int | None) -> bool:
+    """True for a number below zero (None is not a number)."""
     return value is not None and value < 0

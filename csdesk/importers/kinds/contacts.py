@@ -27,6 +27,7 @@ def split_name(full: str) -> tuple[str | None, str]:
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the contacts of the file: create, update, or leave unchanged."""
     columns = ctx.bound(*DIRECT)
     external = ctx.parsed.column("external_id")
     full, first, last = (ctx.parsed.column(n) for n in ("full_name", "first_name", "last_name"))

@@ -25,6 +25,7 @@ CREATE_DEFAULTS = {"amount_period": "year", "billing_frequency": "annual", "recu
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the contracts of the file and report overlaps and churned accounts."""
     columns = ctx.bound(*DIRECT)
     external = ctx.parsed.column("external_id")
     ends = ctx.parsed.column("end_date")

@@ -32,6 +32,7 @@ def closed_state(stage: str | None, category: str | None) -> tuple[bool, bool] |
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the opportunities of the file, with their forecast and closed state."""
     columns = ctx.bound(*DIRECT)
     external = ctx.parsed.column("external_id")
     forecast = ctx.parsed.bindings.by_field.get("forecast_category")

@@ -19,6 +19,7 @@ NATURAL_KEY = ("account_id", "contact_id", "kind", "topic", "answered_on")
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the survey answers of the file."""
     external = ctx.parsed.column("external_id")
     columns = {n: ctx.parsed.column(n) for n in ("kind", "topic", "score", "scale_min",
                                                  "scale_max", "answered_on", "comment",

@@ -21,6 +21,7 @@ FEATURE_VALUES = ("count", "duration_secs", "errors")
 
 
 def plan(ctx: KindContext) -> KindOutcome:
+    """Plan the usage rows of the file as bulk upserts on their natural keys."""
     accounts, owners, spans = _owners(ctx)
     feature_mode = ctx.parsed.has("feature")
     fields = [f for f in (FEATURE_VALUES if feature_mode else DAILY_VALUES) if ctx.parsed.has(f)]
