@@ -19,6 +19,7 @@ from pathlib import Path
 
 from csdesk.errors import CsdeskError
 from csdesk.metrics.periods import Period
+from csdesk.reports.business_review import write_business_review
 from csdesk.services.context import AppContext, load_rates, open_context
 from csdesk.services.review_data import ReviewTarget, gather_review
 
@@ -63,8 +64,6 @@ def file_name(target: ReviewTarget, period: Period, audience: str) -> str:
 def write_review(context: AppContext, target: ReviewTarget, options: ReviewOptions,
                  folder: Path) -> Path:
     """Gather and write one account's review into ``folder``."""
-    from csdesk.reports.business_review import write_business_review
-
     with context.read() as session:
         data = gather_review(
             session, str(target.id), as_of=options.as_of, rates=load_rates(session),

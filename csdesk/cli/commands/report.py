@@ -100,6 +100,8 @@ def run_qbr(args: argparse.Namespace) -> int:
     if _many(args):
         return _run_many(args)
 
+    # The PDF stack (reportlab, matplotlib) loads only when a report is actually written,
+    # so the rest of the command line starts quickly.
     from csdesk.reports.batch import file_name
     from csdesk.reports.business_review import write_business_review
 
