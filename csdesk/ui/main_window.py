@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -194,7 +195,7 @@ class MainWindow(QMainWindow):
         for number, spec in enumerate(_page_specs(), start=1):
             view_menu.addAction(self._action(
                 f"view_{spec.key}", spec.title, f"Ctrl+{number}",
-                lambda key=spec.key: self.show_view(key)))
+                partial(self.show_view, spec.key)))
 
         go_menu = menu.addMenu("&Go")
         go_menu.addAction(self._action("find", "&Find account…", "Ctrl+F", self.focus_search))

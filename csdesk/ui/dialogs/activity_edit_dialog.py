@@ -86,7 +86,7 @@ class ActivityEditDialog(QDialog):
         self.kind_box.setEnabled(True)
 
     def chosen_day(self) -> date:
-        return self.date_edit.date().toPython()  # type: ignore[no-any-return]
+        return self.date_edit.date().toPython()  # type: ignore[return-value]
 
     def save(self) -> None:
         kind, day = self.kind_box.currentData(), self.chosen_day()

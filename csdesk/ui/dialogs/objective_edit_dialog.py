@@ -99,7 +99,9 @@ class ObjectiveEditDialog(QDialog):
             self.due_edit.setDate(QDate(day.year, day.month, day.day))
 
     def values(self) -> dict[str, Any]:
-        due: date | None = self.due_edit.date().toPython() if self.has_due.isChecked() else None
+        due: date | None = None
+        if self.has_due.isChecked():
+            due = self.due_edit.date().toPython()  # type: ignore[assignment]
         return {
             "outcome_id": self.outcome_box.currentData(),
             "title": self.title_edit.text(),

@@ -170,7 +170,8 @@ class RenewalsView(ViewPage):
         opportunity_id = line.opportunity.opportunity_id if line.opportunity else None
         if line.opportunity is not None and line.opportunity.is_closed:
             opportunity_id = None
-        contract_id, renewal_date = line.contract.contract_id, line.renewal_date
+        contract_id, renewal_date = line.contract.contract_id, row.line.renewal_date
+        assert renewal_date is not None
         self.workspace.save(
             lambda s: set_renewal_category(s, contract_id, renewal_date, category,
                                            opportunity_id),

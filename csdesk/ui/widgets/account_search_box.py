@@ -39,7 +39,8 @@ class AccountSearchBox(QLineEdit):
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setWidget(self)
-        self._completer.activated[QModelIndex].connect(self._on_completer_activated)
+        self._completer.activated[QModelIndex].connect(  # type: ignore[index]
+            self._on_completer_activated)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -89,7 +90,9 @@ class AccountSearchBox(QLineEdit):
             self._choose(self._ids[0])
 
     def _choose(self, account_id: int) -> None:
-        self._completer.popup().hide()
+        popup = self._completer.popup()
+        if popup is not None:
+            popup.hide()
         self.clear()
         self._ids = []
         self.account_chosen.emit(account_id)

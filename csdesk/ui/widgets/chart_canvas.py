@@ -92,7 +92,7 @@ def recolour(figure: Figure, theme: Theme) -> None:
 
 def build_themed(builder: Callable[..., Figure], *args: Any, **kwargs: Any) -> Figure:
     """Call a chart builder with the shipped fonts, then give it the theme's colours."""
-    with rc_context(themed_rc()):
+    with rc_context(themed_rc()):  # type: ignore[arg-type]
         figure = builder(*args, **kwargs)
     recolour(figure, current_theme())
     return figure
