@@ -51,7 +51,7 @@ def test_a_note_written_offline_is_stored_and_logged(qtbot, context) -> None:
     dialog = tab.dialog
     qtbot.keyClicks(dialog.title_edit, "Budget freeze")
     qtbot.keyClicks(dialog.body_edit, "CFO froze new spend until Q4.")
-    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+    with qtbot.waitSignal(tab.loaded, timeout=30_000):
         dialog.save()
 
     assert [tab.model.row_at(r).title for r in range(tab.model.rowCount())] == ["Budget freeze"]
@@ -74,7 +74,7 @@ def test_an_activity_is_logged_then_corrected(qtbot, context) -> None:
     qtbot.waitUntil(dialog.kind_box.isEnabled)
     dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("call"))
     qtbot.keyClicks(dialog.summary_edit, "Renewal call")
-    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+    with qtbot.waitSignal(tab.loaded, timeout=30_000):
         dialog.save()
 
     tab.table.selectRow(0)
@@ -83,7 +83,7 @@ def test_an_activity_is_logged_then_corrected(qtbot, context) -> None:
     qtbot.waitUntil(dialog.kind_box.isEnabled)
     assert dialog.kind_box.currentData() == "call"
     dialog.summary_edit.setText("Renewal call with the CFO")
-    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+    with qtbot.waitSignal(tab.loaded, timeout=30_000):
         dialog.save()
 
     with context.read() as session:
@@ -116,13 +116,13 @@ def test_success_plan_started_and_milestone_done(qtbot, context) -> None:
     qtbot.waitUntil(lambda: tab.plan is not None)
     assert tab.plan.plan_id is None
 
-    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+    with qtbot.waitSignal(tab.loaded, timeout=30_000):
         tab.start_plan()
     assert tab.plan.plan_id is not None and tab.milestones.rowCount() > 0
 
     tab.milestones_table.selectRow(0)
     chosen = tab.milestones_proxy.row_at(0)
-    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+    with qtbot.waitSignal(tab.loaded, timeout=30_000):
         tab.mark_milestone_done()
     with context.read() as session:
         milestone = session.get(Milestone, chosen.id)

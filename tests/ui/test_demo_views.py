@@ -49,7 +49,7 @@ def test_today_lists_the_day_plan_and_closes_a_task(qtbot, window, demo_context)
     today.table.selectRow(tasks[0])
     item = today.selected_item()
     assert today.done_button.isEnabled() and today.snooze_button.isEnabled()
-    with qtbot.waitSignal(today.loaded, timeout=10_000):
+    with qtbot.waitSignal(today.loaded, timeout=30_000):
         today.mark_done()
     with demo_context.read() as session:
         task = session.get(Task, item.task_id)
@@ -67,7 +67,7 @@ def test_today_snooze_hides_the_task_until_the_date(qtbot, window, demo_context)
     today.table.selectRow(row)
     item = today.selected_item()
     until = AS_OF + timedelta(days=7)
-    with qtbot.waitSignal(today.loaded, timeout=10_000):
+    with qtbot.waitSignal(today.loaded, timeout=30_000):
         today.snooze_until(item.task_id, until)
     with demo_context.read() as session:
         assert session.get(Task, item.task_id).snoozed_until == until
@@ -145,7 +145,7 @@ def test_branding_is_validated_then_saved(qtbot, window, demo_context) -> None:
     page.save()
     assert "not a colour" in window.message_bar.text()
     page.colour_edit.setText("#0a7e8c")
-    with qtbot.waitSignal(page.saved, timeout=10_000):
+    with qtbot.waitSignal(page.saved, timeout=30_000):
         page.save()
     with demo_context.read() as session:
         assert get_setting(session, COMPANY_NAME.key) == "Northwind Success"
@@ -158,7 +158,7 @@ def test_currency_rate_is_set(qtbot, window, demo_context) -> None:
     page = settings.page(CurrencySettingsPage)
     page.currency_edit.setText("chf")
     page.rate_edit.setText("1.13")
-    with qtbot.waitSignal(page.saved, timeout=10_000):
+    with qtbot.waitSignal(page.saved, timeout=30_000):
         page.rate_button.click()
     with demo_context.read() as session:
         assert Decimal(session.get(CurrencyRate, "CHF").rate) == Decimal("1.13")

@@ -156,10 +156,15 @@ class RecordTableModel(QAbstractTableModel):
 def sort_rows(rows: Sequence[Any], sort_value: Callable[[Any], Any], descending: bool
               ) -> list[Any]:
     """Rows ordered by a native sort value; empty values go last whichever the direction."""
-    present = [r for r in rows if sort_value(r) is not None]
-    missing = [r for r in rows if sort_value(r) is None]
-    present.sort(key=sort_value, reverse=descending)
-    return present + missing
+    keyed = [(sort_value(r), r) for r in rows]
+    present = [pair for pair in keyed if pair[0] is not None]
+    missing = [r for value, r in keyed if value is None]
+    present.sort(key=_first, reverse=descending)
+    return [r for _, r in present] + missing
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
 
 
 class RecordFilterProxyModel(QSortFilterProxyModel):
