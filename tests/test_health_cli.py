@@ -209,3 +209,17 @@ def test_alerts_run_raises_tasks_once(book, run_cli) -> None:
     assert {(c["account"]["name"], c["rule"]) for c in again["updated"]} == raised
     text = run_cli("alerts", "run", *AS_OF).out
     assert text.startswith(f"alerts as of {D.isoformat()}: 0 raised, {len(raised)} updated")
+
+
+def test_only_chosen_activity_kinds_count_as_touchpoints(book, run_cli) -> None:
+    def engagement() -> dict:
+        data = run_cli("health", "Acme", "--json", *AS_OF).json()
+        return next(m for m in data["measures"] if m["name"] == "engagement")
+
+    assert run_cli("health", "config", "set", "--touchpoints", "email,call", *AS_OF).code == 0
+    assert engagement()["no_data"] is True  # the portfolio logged meetings only
+    assert "CSM touchpoints: email, call" in run_cli("health", "config").out
+    assert run_cli("health", "config", "set", "--touchpoints", "meeting", *AS_OF).code == 0
+    assert engagement()["value"] == 78.57
+    assert run_cli("health", "config", "set", "--touchpoints", "all", *AS_OF).code == 0
+    assert "CSM touchpoints: every activity" in run_cli("health", "config").out

@@ -111,6 +111,8 @@ def edit_inputs(
     cadence: Mapping[str, int] | None = None,
     nps_scale: tuple[str, int, int] | None = None,
     csat_scale: tuple[str, int] | None = None,
+    touchpoint_kinds: Sequence[str] | None = None,
+    all_touchpoints: bool = False,
 ) -> dict[str, Any]:
     """Change how raw data is read: key features, cadences, survey scale mappings.
 
@@ -121,6 +123,8 @@ def edit_inputs(
         cadence: check-in days per tier ("1", "2", "3", "none").
         nps_scale: ``(scale, promoter_min, detractor_max)``, e.g. ("1-10", 9, 6).
         csat_scale: ``(scale, satisfied_min)``, e.g. ("0-10", 9).
+        touchpoint_kinds: only activities of these kinds count as CSM touchpoints.
+        all_touchpoints: every activity counts again.
 
     Returns:
         The whole new document, validated.
@@ -143,5 +147,9 @@ def edit_inputs(
         scale, satisfied = csat_scale
         parse_scale(scale)
         inputs["csat_scales"][scale] = satisfied
+    if all_touchpoints:
+        inputs["touchpoint_kinds"] = None
+    elif touchpoint_kinds is not None:
+        inputs["touchpoint_kinds"] = list(touchpoint_kinds)
     load_config(document)
     return document

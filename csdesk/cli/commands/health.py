@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 ORDER = 35
 RESERVED = ("config", "backfill")
 CONFIG_OPTIONS = ("scorecard", "measure", "weight", "enabled", "points", "band", "param",
-                  "key_features", "cadence", "nps_scale", "csat_scale")
+                  "key_features", "cadence", "nps_scale", "csat_scale", "touchpoints")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -93,6 +93,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                       help="map NPS answers on another scale, e.g. 1-10:9:6")
     edit.add_argument("--csat-scale", metavar="SCALE:SATISFIED_MIN",
                       help="map CSAT answers on another scale, e.g. 0-10:9")
+    edit.add_argument("--touchpoints", metavar="KIND,KIND|all",
+                      help="activity kinds that count as CSM touchpoints (default: all)")
     back = health.add_argument_group("with backfill")
     back.add_argument("--since", type=parse_date_option, metavar="DATE",
                       help="recompute from this day (default: from each account's first data)")
@@ -254,11 +256,12 @@ def run_config_set(args: argparse.Namespace) -> int:
     params = {k: _number(v, f"parameter {k}") for k, v in _pairs(args.param, "param").items()}
     scorecard_edit = (measure or bands or args.weight is not None or args.enabled is not None
                       or args.points or params)
-    input_edit = args.key_features or args.cadence or args.nps_scale or args.csat_scale
+    input_edit = (args.key_features or args.cadence or args.nps_scale or args.csat_scale
+                  or args.touchpoints)
     if not scorecard_edit and not input_edit:
         raise ValidationError("nothing to change: give --measure with --weight, --on/--off, "
                               "--points or --param, or --band, --key-features, --cadence, "
-                              "--nps-scale or --csat-scale")
+                              "--nps-scale, --csat-scale or --touchpoints")
 
     with portfolio(args) as context:
         with context.read() as session:
@@ -299,7 +302,10 @@ def _edit_inputs(document: dict[str, Any] | None, args: argparse.Namespace) -> d
         key_features=[k.strip() for k in keys.split(",") if k.strip()]
         if keys and keys != "auto" else None,
         automatic_key_features=keys == "auto", cadence=cadence or None, nps_scale=nps,
-        csat_scale=csat)
+        csat_scale=csat,
+        touchpoint_kinds=[k.strip() for k in args.touchpoints.split(",") if k.strip()]
+        if args.touchpoints and args.touchpoints != "all" else None,
+        all_touchpoints=args.touchpoints == "all")
 
 
 def run_config_reset(args: argparse.Namespace) -> int:
@@ -359,6 +365,8 @@ def run_config_show(args: argparse.Namespace) -> int:
         for s, m in inputs["nps_scales"].items()))
     print("CSAT scales (satisfied from): " + ", ".join(
         f"{s}: {v}" for s, v in inputs["csat_scales"].items()))
+    kinds = inputs["touchpoint_kinds"]
+    print("CSM touchpoints: " + (", ".join(kinds) if kinds is not None else "every activity"))
     print(data["selection"])
     return 0
 
