@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from csdesk.charts import TrendPoint
 from csdesk.errors import ValidationError
 from csdesk.health.config import MEASURE_LABELS
+from csdesk.health.report import AccountHealth
 from csdesk.metrics.inputs import SurveyAnswer
 from csdesk.metrics.periods import Period, effective_period, parse_period, quarter
 from csdesk.metrics.results import MetricGroup, MetricsReport
@@ -452,6 +453,7 @@ def gather_review(
     reviews = [r for r in plan.reviews if r.held_on <= as_of]
     latest = reviews[0] if reviews else None
     objectives = _objectives(plan)
+    health = account_health(session, str(account.id), window.end)
 
     data = ReviewData(
         account=_facts(account),
@@ -465,8 +467,8 @@ def gather_review(
         plan=PlanText(plan.executive_summary, plan.why_they_bought, plan.success_criteria,
                       plan.risks) if plan.plan_id is not None else None,
         objectives=objectives,
-        adoption=_adoption(session, account, window),
-        health=_health(session, account.id, window),
+        adoption=_adoption(session, account, window, _key_features(session, health, window)),
+        health=_health(health, window),
         support=_support(session, account.id, window),
         voice=_voice(session, account.id, window),
         actions=_actions(session, account.id, latest, as_of, internal),
@@ -514,7 +516,9 @@ def _objectives(plan: PlanView) -> tuple[ObjectiveRow, ...]:
 # ---- adoption ----------------------------------------------------------------------------
 
 
-def _adoption(session: Session, account: Account, window: Period) -> Adoption:
+def _adoption(
+    session: Session, account: Account, window: Period, key_features: tuple[str, ...]
+) -> Adoption:
     seats = account.licensed_seats or _contract_seats(session, account.id, window.end)
     rows = session.execute(
         select(UsageDaily.day, UsageDaily.active_users)
@@ -529,7 +533,6 @@ def _adoption(session: Session, account: Account, window: Period) -> Adoption:
     before = [users for day, users in days if previous.contains(day)]
 
     used = _feature_uses(session, account.id, window)
-    key_features = _key_features(session, window)
     return Adoption(
         licensed_seats=seats,
         usage_days=len(in_period),
@@ -581,8 +584,15 @@ def _feature_uses(session: Session, account_id: int, window: Period) -> dict[str
     return {feature: int(total) for feature, total in rows if total}
 
 
-def _key_features(session: Session, window: Period) -> tuple[str, ...]:
-    # DOMAIN.md: the key features default to the 10 most used across the portfolio.
+def _key_features(session: Session, health: AccountHealth, window: Period) -> tuple[str, ...]:
+    """The key features the health score's feature adoption measure uses."""
+    try:
+        keys = health.result.measure("feature_adoption").raw.get("key_features")
+    except KeyError:
+        keys = None
+    if keys is not None:
+        return tuple(str(k) for k in keys)
+    # A scorecard without the measure: DOMAIN.md's default, the 10 most used features.
     uses = func.sum(FeatureUsage.count)
     rows = session.execute(
         select(FeatureUsage.feature).where(FeatureUsage.day <= window.end)
@@ -595,8 +605,7 @@ def _key_features(session: Session, window: Period) -> tuple[str, ...]:
 # ---- health, support, voice --------------------------------------------------------------
 
 
-def _health(session: Session, account_id: int, window: Period) -> HealthView | None:
-    health = account_health(session, str(account_id), window.end)
+def _health(health: AccountHealth, window: Period) -> HealthView | None:
     result = health.result
     since = window.end - timedelta(weeks=TREND_WEEKS)
     history = [p for p in health.history if p.day >= since]
