@@ -75,11 +75,6 @@ def test_every_font_file_and_licence_ships_in_the_resources_folder() -> None:
     assert licences == {"LICENSE-DejaVu.txt", "LICENSE-DroidSansFallback.txt", "LICENSE-Nanum.txt"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyproject.toml does not list the package csdesk.resources yet, so an install "
-    "leaves resources/ out; remove this marker once it does",
-)
 def test_resources_are_an_installed_package() -> None:
     folder = files("csdesk.resources") / "fonts"
     assert (folder / fonts.SANS.regular_file).is_file()
