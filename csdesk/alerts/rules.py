@@ -37,9 +37,6 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
 RULES = tuple(DEFAULT_RULES)
 LEAVER_ROLES = ("champion", "executive_sponsor")
 
-# The rules whose occurrences are dated by a record; the rest are episodes of a condition.
-DETRACTOR = "nps_detractor"
-
 
 @dataclass(frozen=True)
 class Alert:
@@ -130,7 +127,8 @@ def _health_drop(s: AccountState, p: Mapping[str, Any]) -> Alert | None:
 def _red_band(s: AccountState, p: Mapping[str, Any]) -> Alert | None:
     if s.health.band != "red" or s.health.score is None:
         return None
-    worst = s.health.drivers()[0].key.replace("_", " ") if s.health.drivers() else "-"
+    drivers = s.health.drivers()
+    worst = drivers[0].key.replace("_", " ") if drivers else "-"
     return Alert(s.profile.id, "red_band", "reach_out",
                  f"Reach out: health is red ({s.health.score:.1f})",
                  f"largest shortfall: {worst}")
@@ -147,7 +145,7 @@ def _nps_detractor(s: AccountState, p: Mapping[str, Any]) -> Alert | None:
     who = "; ".join(f"{names.get(a.contact_id or 0, 'anonymous')} answered {a.score} "
                     f"({a.scale}) on {a.answered_on.isoformat()}" for a in answers)
     latest = answers[-1]
-    return Alert(s.profile.id, DETRACTOR, "follow_up",
+    return Alert(s.profile.id, "nps_detractor", "follow_up",
                  f"Follow up: NPS detractor ({names.get(latest.contact_id or 0, 'anonymous')}, "
                  f"{latest.score} of {latest.scale_max})", who, latest.answered_on)
 

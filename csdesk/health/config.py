@@ -90,7 +90,7 @@ DEFAULT_DOCUMENT: dict[str, Any] = {
     },
     "inputs": {
         # None: the key_feature_count most used features across the portfolio over the
-        # 12 months up to the day scored (ties by name).
+        # 90 days up to the day scored, by total uses (ties by name).
         "key_features": None,
         "key_feature_count": 10,
         # Days between check-ins per tier; "none" is for accounts without a tier.

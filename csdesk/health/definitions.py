@@ -29,7 +29,7 @@ DEFINITIONS: dict[str, str] = {
     "usage_trend": "DOMAIN.md Usage trend: r = average daily usage over the last 30 days / over "
     "the 90 days before, minus 1",
     "feature_adoption": "DOMAIN.md Feature adoption: a = key features used in the last 30 days "
-    "/ key features (default: the 10 most used across the portfolio in the last 12 months)",
+    "/ key features (default: the 10 most used across the portfolio in the last 90 days)",
     "support": "DOMAIN.md Support: 100 minus 25 per open urgent ticket, 10 per open high "
     "ticket, 15 per escalation, 20 if support CSAT < 60% (90 days), floor 0",
     "sentiment": "DOMAIN.md Sentiment: (account NPS + 100) / 2, averaged with the relationship "

@@ -15,8 +15,7 @@ from functools import lru_cache
 RECENT_DAYS = 30
 BASELINE_DAYS = 90
 SUPPORT_DAYS = 90
-FEATURE_DAYS = 30
-SPONSOR_DAYS_DEFAULT = 90
+KEY_FEATURE_DAYS = 90
 
 
 @lru_cache(maxsize=4096)
@@ -37,10 +36,16 @@ def support_start(day: date) -> date:
 
 
 @lru_cache(maxsize=4096)
+def key_feature_start(day: date) -> date:
+    """First day of the window over which the portfolio's most used features are ranked."""
+    return day - timedelta(days=KEY_FEATURE_DAYS - 1)
+
+
+@lru_cache(maxsize=4096)
 def year_start(day: date) -> date:
     """First day of the 12 months ending on ``day`` (one year back plus one day).
 
-    The window of survey answers (sentiment) and of the key features' ranking.
+    The window of survey answers (sentiment).
 
     A year before 29 February is 28 February, as with ``relativedelta(years=1)``; done by
     hand because this runs for every account on every day of a history back-fill.
@@ -115,6 +120,8 @@ class AccountProfile:
 
     def seats_on(self, day: date) -> int | None:
         """Seats of the contracts active on ``day`` when they say; else the account's figure."""
+        if not self.contracts:
+            return self.licensed_seats
         seats = [c.seats for c in self.contracts if c.is_active(day) and c.seats is not None]
         if seats:
             return sum(seats)

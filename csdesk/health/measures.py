@@ -163,7 +163,7 @@ def usage_trend(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
 def feature_adoption(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
     keys = inp.portfolio.key_features
     if not keys:
-        return _no_data(cfg, "no key features: no feature usage in the portfolio in 12 months")
+        return _no_data(cfg, "no key features: no feature usage in the portfolio in 90 days")
     if inp.facts.features_used is None:
         return _no_data(cfg, "no feature usage recorded for this account",
                         {"key_features": list(keys)})
@@ -171,7 +171,7 @@ def feature_adoption(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
     a = len(used) / len(keys)
     raw = {"key_features": list(keys), "key_features_used": used, "a": a,
            "key_features_source": "configured" if inp.portfolio.key_features_configured
-           else "most used across the portfolio in 12 months"}
+           else "most used across the portfolio in 90 days"}
     return _scored(cfg, interpolate(cfg.points, a), raw,
                    f"a = {len(used)} of {len(keys)} key features used in 30 days = {a:.2f}")
 
@@ -179,7 +179,7 @@ def feature_adoption(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
 def support(cfg: MeasureConfig, inp: MeasureInputs) -> MeasureResult:
     if not inp.portfolio.has_support_data:
         return _no_data(cfg, "the portfolio holds no support tickets or support CSAT")
-    if not inp.facts.cases and not inp.facts.surveys:
+    if not inp.facts.cases and not any(s.is_support for s in inp.facts.surveys):
         raw = {"tickets_in_window": 0, "open_urgent": [], "open_high": [], "escalations": [],
                "support_csat_percentage": None, "support_csat_answers": 0,
                "support_csat_below_threshold": False, "deductions": 0}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 
 Points = Sequence[tuple[float, float]]
@@ -18,14 +17,15 @@ def interpolate(points: Points, x: float) -> float:
     Returns:
         The score, linear between neighbouring points and clamped to the first and last.
     """
-    if x <= points[0][0]:
-        return float(points[0][1])
-    if x >= points[-1][0]:
-        return float(points[-1][1])
-    xs = [p[0] for p in points]
-    i = bisect_right(xs, x)
-    (x0, y0), (x1, y1) = points[i - 1], points[i]
-    return float(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+    # Scorecards have a handful of points: a plain walk beats building an index to bisect.
+    x0, y0 = points[0]
+    if x <= x0:
+        return float(y0)
+    for x1, y1 in points:
+        if x <= x1:
+            return float(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+        x0, y0 = x1, y1
+    return float(y0)
 
 
 def band_of(score: float, green: float, yellow: float) -> str:

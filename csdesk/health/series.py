@@ -22,6 +22,7 @@ from csdesk.health.facts import (
     SurveyRecord,
     UsageFacts,
     baseline_start,
+    key_feature_start,
     recent_start,
     support_start,
     year_start,
@@ -172,7 +173,7 @@ class PortfolioTimeline:
         self.key_count = key_count
 
     def facts_on(self, days: Iterable[date]) -> dict[date, PortfolioFacts]:
-        """Facts for each day, with one sweep of a 12-month window over the feature totals."""
+        """Facts for each day, with one sweep of the key-feature window over the totals."""
         totals: dict[str, int] = {}
         added = removed = 0
         rows = self.feature_totals
@@ -182,7 +183,7 @@ class PortfolioTimeline:
                 _, feature, count = rows[added]
                 totals[feature] = totals.get(feature, 0) + count
                 added += 1
-            start = year_start(day)
+            start = key_feature_start(day)
             while removed < added and rows[removed][0] < start:
                 _, feature, count = rows[removed]
                 totals[feature] -= count

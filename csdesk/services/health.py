@@ -40,6 +40,7 @@ from csdesk.health.facts import (
     UsageFacts,
     baseline_start,
     case_in_window,
+    key_feature_start,
     recent_start,
     support_start,
     year_start,
@@ -112,9 +113,9 @@ def _account_filter(column: Any, account_ids: Sequence[int] | None) -> Any:
     return column.in_(account_ids) if account_ids is not None else True
 
 
-def _rows(session: Session, stmt: Any) -> Any:
-    """Plain rows through the session's connection: no ORM row handling on bulk reads."""
-    return session.connection().execute(stmt)
+def _rows(session: Session, stmt: Any) -> Sequence[Any]:
+    """All rows at once through the session's connection: no ORM row handling, one fetch."""
+    return session.connection().execute(stmt).all()
 
 
 def load_profiles(
@@ -126,14 +127,12 @@ def load_profiles(
     back-fills do.
     """
     contracts: dict[int, list[ContractRecord]] = defaultdict(list)
-    for c in _rows(session, select(
-            Contract.id, Contract.account_id, Contract.start_date, Contract.end_date,
+    for account_id, *terms in _rows(session, select(
+            Contract.account_id, Contract.id, Contract.start_date, Contract.end_date,
             Contract.seats, Contract.amount_period, Contract.term_months,
             Contract.billing_frequency, Contract.recurring, Contract.is_trial, Contract.currency,
     ).where(_account_filter(Contract.account_id, account_ids))):
-        contracts[c.account_id].append(ContractRecord(
-            c.id, c.start_date, c.end_date, c.seats, c.amount_period, c.term_months,
-            c.billing_frequency, c.recurring, c.is_trial, c.currency))
+        contracts[account_id].append(ContractRecord(*terms))
 
     people: dict[int, list[ContactRecord]] = defaultdict(list)
     for p in _rows(session, select(
@@ -146,24 +145,26 @@ def load_profiles(
                                                   p.left_on))
 
     tiers: dict[int, list[TierChangeRecord]] = defaultdict(list)
-    for t in _rows(session, select(
+    for account_id, *change in _rows(session, select(
             TierChange.account_id, TierChange.changed_on, TierChange.old_tier, TierChange.new_tier,
     ).where(_account_filter(TierChange.account_id, account_ids)).order_by(
             TierChange.changed_on, TierChange.id)):
-        tiers[t.account_id].append(TierChangeRecord(t.changed_on, t.old_tier, t.new_tier))
+        tiers[account_id].append(TierChangeRecord(*change))
 
     profiles = {}
-    for a in _rows(session, select(
+    no_records: tuple[Any, ...] = ()
+    for (account_id, name, owner, tier, override, segment, stage, stage_override, seats,
+         since) in _rows(session, select(
             Account.id, Account.name, Account.owner, Account.tier, Account.tier_override,
             Account.segment, Account.journey_stage, Account.stage_override,
             Account.licensed_seats, Account.customer_since,
     ).where(_account_filter(Account.id, account_ids)).order_by(Account.id)):
-        profiles[a.id] = AccountProfile(
-            id=a.id, name=a.name, owner=a.owner, tier=a.tier_override or a.tier,
-            segment=a.segment, stage=a.stage_override or a.journey_stage,
-            licensed_seats=a.licensed_seats, customer_since=a.customer_since,
-            contracts=tuple(contracts.get(a.id, ())), contacts=tuple(people.get(a.id, ())),
-            tier_changes=tuple(tiers.get(a.id, ())),
+        held = contracts.get(account_id)
+        profiles[account_id] = AccountProfile(
+            account_id, name, owner, override or tier, segment, stage_override or stage, seats,
+            since, tuple(held) if held else no_records,
+            tuple(people[account_id]) if account_id in people else no_records,
+            tuple(tiers[account_id]) if account_id in tiers else no_records,
         )
     return profiles
 
@@ -249,12 +250,12 @@ def _features_used_on(
 
 
 def _key_features(session: Session, day: date, options: InputOptions) -> tuple[str, ...]:
-    """The configured key features, else the most used across the portfolio in 12 months."""
+    """The configured key features, else the most used across the portfolio in 90 days."""
     if options.key_features is not None:
         return options.key_features
     f = FeatureUsage
     stmt = select(f.feature, func.sum(f.count)).where(
-        f.day >= year_start(day), f.day <= day).group_by(f.feature)
+        f.day >= key_feature_start(day), f.day <= day).group_by(f.feature)
     totals = {feature: int(total or 0) for feature, total in _rows(session, stmt)}
     return tuple(most_used(totals, options.key_feature_count))
 
@@ -478,7 +479,7 @@ def load_series(
 def load_timeline(session: Session, options: InputOptions, until: date) -> PortfolioTimeline:
     totals = _rows(session, select(
         FeatureUsage.day, FeatureUsage.feature, func.sum(FeatureUsage.count),
-    ).where(FeatureUsage.day <= until).group_by(FeatureUsage.day, FeatureUsage.feature)).all()
+    ).where(FeatureUsage.day <= until).group_by(FeatureUsage.day, FeatureUsage.feature))
     support, activity, usage = _first_dates(session, options)
     return PortfolioTimeline(
         [(d, f, int(n or 0)) for d, f, n in totals], support, activity, usage,
