@@ -37,6 +37,9 @@ class TaskMemory:
     status: str
     raised_on: date | None
     last_seen_on: date | None
+    title: str | None = None
+    severity: str | None = None
+    snoozed_until: date | None = None
 
 
 def days_to_check(seen: date, day: date) -> list[date]:

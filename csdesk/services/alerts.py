@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -143,7 +144,8 @@ class AlertRun:
         }
 
 
-def _latest_tasks(session: Session) -> dict[tuple[int, str], Task]:
+def _latest_tasks(session: Session) -> dict[tuple[int, str], TaskMemory]:
+    """The latest alert task per account and reason: the open one, else the newest."""
     latest: dict[tuple[int, str], Task] = {}
     for task in session.scalars(select(Task).where(Task.source == SOURCE).order_by(Task.id)):
         if task.account_id is None or task.source_key is None:
@@ -152,63 +154,80 @@ def _latest_tasks(session: Session) -> dict[tuple[int, str], Task]:
         held = latest.get(key)
         if held is None or held.status != "open":
             latest[key] = task
-    return latest
+    return {key: TaskMemory(t.id, t.status, t.raised_on, t.last_seen_on, t.title, t.severity,
+                            t.snoozed_until) for key, t in latest.items()}
+
+
+@dataclass(frozen=True)
+class _Decision:
+    state: AccountState
+    alert: Alert
+    action: str
+    task: TaskMemory | None
+
+
+def _decide_all(session: Session, day: date) -> tuple[list[_Decision], list[AlertChange]]:
+    """What to do with each firing alert, and which open alert tasks stopped firing."""
+    config = load_health_config(session)
+    rules = load_alert_rules(session)
+    states = account_states(session, day, config)
+    latest = _latest_tasks(session)
+    replays: dict[int, _AccountReplay] = {}
+
+    def held_on(rule: str, account_id: int, earlier: date) -> bool:
+        if account_id not in replays:
+            replays[account_id] = _AccountReplay(session, account_id, config, day)
+        return fires(rule, replays[account_id].state(earlier), rules) is not None
+
+    decisions, fired = [], set()
+    for account_id, state in states.items():
+        for alert in evaluate_rules(state, rules):
+            fired.add((account_id, alert.source_key))
+            task = latest.get((account_id, alert.source_key))
+            action = decide(alert, day, task, partial(held_on, alert.rule, account_id))
+            decisions.append(_Decision(state, alert, action, task))
+
+    cleared = [
+        AlertChange(a, states[a].profile.name if a in states else "",
+                    key.removeprefix("alert:"), "no longer firing", t.task_id, t.title or "",
+                    t.severity, t.snoozed_until)
+        for (a, key), t in sorted(latest.items())
+        if t.status == "open" and (a, key) not in fired
+    ]
+    return decisions, cleared
 
 
 def run_alerts(context: AppContext, day: date) -> AlertRun:
-    """Evaluate every rule on ``day`` and raise or refresh the tasks; one transaction.
+    """Evaluate every rule on ``day``, then raise or refresh the tasks in one transaction.
+
+    The evaluation reads; only the task changes hold the write lock, briefly.
 
     Returns:
         What changed: tasks raised and refreshed, firing alerts kept quiet because their
         task was closed for the same occurrence, and open alert tasks no longer firing.
     """
+    with context.read() as session:
+        decisions, cleared = _decide_all(session, day)
     with context.write(origin="system", context="alerts") as session:
-        config = load_health_config(session)
-        rules = load_alert_rules(session)
-        states = account_states(session, day, config)
-        latest = _latest_tasks(session)
-        replays: dict[int, _AccountReplay] = {}
-
-        changes, fired = [], set()
-        for account_id, state in states.items():
-            for alert in evaluate_rules(state, rules):
-                fired.add((account_id, alert.source_key))
-                task = latest.get((account_id, alert.source_key))
-                memory = TaskMemory(task.id, task.status, task.raised_on,
-                                    task.last_seen_on) if task else None
-
-                def held_on(earlier: date, rule: str = alert.rule, a: int = account_id) -> bool:
-                    if a not in replays:
-                        replays[a] = _AccountReplay(session, a, config, day)
-                    return fires(rule, replays[a].state(earlier), rules) is not None
-
-                action = decide(alert, day, memory, held_on)
-                changes.append(_apply(session, state, alert, action, day, task))
-
-        cleared = tuple(
-            AlertChange(a, states[a].profile.name if a in states else "", key.removeprefix(
-                "alert:"), "no longer firing", t.id, t.title, t.severity, t.snoozed_until)
-            for (a, key), t in sorted(latest.items())
-            if t.status == "open" and (a, key) not in fired
-        )
-    run = AlertRun(day, tuple(changes), cleared)
+        changes = [_apply(session, d, day) for d in decisions]
+    run = AlertRun(day, tuple(changes), tuple(cleared))
     logger.info("alerts run for %s: %d raised, %d updated, %d kept closed", day.isoformat(),
                 len(run.of("raised")), len(run.of("updated")), len(run.of("kept closed")))
     return run
 
 
-def _apply(session: Session, state: AccountState, alert: Alert, action: str, day: date,
-           task: Task | None) -> AlertChange:
-    name = state.profile.name
-    if action == QUIET:
-        return AlertChange(alert.account_id, name, alert.rule, "kept closed",
-                           task.id if task else None, alert.title, alert.severity)
+def _apply(session: Session, decision: _Decision, day: date) -> AlertChange:
+    alert, profile = decision.alert, decision.state.profile
+    if decision.action == QUIET:
+        task_id = decision.task.task_id if decision.task else None
+        return AlertChange(alert.account_id, profile.name, alert.rule, "kept closed", task_id,
+                           alert.title, alert.severity)
     raised = raise_task(
         session, account_id=alert.account_id, source=SOURCE, source_key=alert.source_key,
         title=alert.title, detail=alert.detail, as_of=day, severity=alert.severity,
-        owner=state.profile.owner,
+        owner=profile.owner,
     )
-    return AlertChange(alert.account_id, name, alert.rule,
+    return AlertChange(alert.account_id, profile.name, alert.rule,
                        "raised" if raised.created else "updated", raised.task.id, alert.title,
                        alert.severity, raised.task.snoozed_until)
 
