@@ -1,6 +1,6 @@
 """Health at scale: today's scores for every account, and a full history back-fill.
 
-A temporary portfolio gets N accounts (10,000; quick mode 300) with two years of daily
+A temporary portfolio gets N accounts (10,000; quick mode 200) with two years of daily
 account-level usage, monthly feature usage and activities, support tickets, survey answers
 and CSM pulses, written with ``sqlite3.executemany``. Then:
 
@@ -174,7 +174,7 @@ def measure(context: AppContext, runs: int) -> tuple[float, float, int]:
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
-    accounts = 300 if quick else 10_000
+    accounts = 200 if quick else 10_000
     with tempfile.TemporaryDirectory(prefix="csdesk-bench-health-") as folder:
         context = open_context(folder, run_hooks=False)
         try:
@@ -204,7 +204,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Health scores at scale")
-    parser.add_argument("--quick", action="store_true", help="300 accounts instead of 10,000")
+    parser.add_argument("--quick", action="store_true", help="200 accounts instead of 10,000")
     args = parser.parse_args(argv)
     for row in run(args.quick):
         baseline = f"{row['baseline']:.3f} {row['unit']}" if row["baseline"] else "-"
