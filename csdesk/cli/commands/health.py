@@ -86,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     edit.add_argument("--param", action="append", metavar="NAME=VALUE",
                       help="a measure parameter, e.g. --measure support --param urgent_open=30")
     edit.add_argument("--key-features", metavar="A,B,C|auto",
-                      help="fixed key features, or auto for the 10 most used")
+                      help="fixed key features, or auto for the 10 most used in 90 days")
     edit.add_argument("--cadence", action="append", metavar="TIER=DAYS",
                       help="check-in cadence, e.g. 3=60 or none=90")
     edit.add_argument("--nps-scale", metavar="SCALE:PROMOTER_MIN:DETRACTOR_MAX",
