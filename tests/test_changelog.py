@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from csdesk.models import Account, ChangeLogEntry, Contract, ExternalRef, Tombstone
-from csdesk.models.changelog import Change, MissingOriginError, record_changes
+from csdesk.models.changelog import (
+    Change,
+    GroupedChange,
+    MissingOriginError,
+    nest_rows,
+    record_changes,
+    record_grouped_changes,
+)
 from csdesk.services.context import AppContext
 
 
@@ -144,3 +151,35 @@ def test_money_is_stored_in_minor_units(context: AppContext) -> None:
     with context.read() as session:
         contract = session.scalars(select(Contract)).one()
     assert contract.amount == Money.of("12345678901234567.89", "EUR")
+
+
+def test_grouped_usage_changes_are_one_entry_per_account(context: AppContext) -> None:
+    daily = [(2, "2024-01-02", None, 3, 12), (1, "2024-01-01", 5, None, 7),
+             (2, "2024-01-01", 1, 1, 1)]
+    features = [(1, "2024-01-01", "search", 2, None, 0), (1, "2024-01-01", "export", 4, 9, 1)]
+    nested = nest_rows(daily, 2, ["active_users", "sessions", "events"])
+    assert nested == {
+        1: {"2024-01-01": {"active_users": 5, "sessions": None, "events": 7}},
+        2: {"2024-01-01": {"active_users": 1, "sessions": 1, "events": 1},
+            "2024-01-02": {"active_users": None, "sessions": 3, "events": 12}},
+    }
+    assert nest_rows(features, 3, ["count", "duration_secs", "errors"]) == {
+        1: {"2024-01-01": {"export": {"count": 4, "duration_secs": 9, "errors": 1},
+                           "search": {"count": 2, "duration_secs": None, "errors": 0}}}}
+
+    with context.write(origin="import") as session:
+        written = record_grouped_changes(session.connection(), [
+            GroupedChange("usage_daily", "2", {"2024-01-01": {"events": 0}}, nested[2]),
+            GroupedChange("usage_daily", "1", None, None),
+        ], "import", "tester", "usage.csv")
+    assert written == 1
+    [entry] = _log(context)
+    assert (entry.entity, entry.entity_id, entry.op, entry.field, entry.context) == (
+        "usage_daily", "2", "upsert", None, "usage.csv")
+    assert json.loads(entry.old_value) == {"2024-01-01": {"events": 0}}
+    assert json.loads(entry.new_value) == nested[2]
+    assert entry.changed_at.tzinfo is not None
+
+    with pytest.raises(MissingOriginError), context.write() as session:
+        record_grouped_changes(session.connection(),
+                               [GroupedChange("usage_daily", "1", None, nested[1])], "", "")

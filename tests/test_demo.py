@@ -8,6 +8,7 @@ health service (DOMAIN.md's default scorecard), and the alert service must raise
 from __future__ import annotations
 
 import csv
+import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -555,9 +556,37 @@ def test_every_row_is_in_the_change_log(demo_context: AppContext) -> None:
             return int(session.scalar(select(func.count()).select_from(ChangeLogEntry).where(
                 ChangeLogEntry.entity == entity, ChangeLogEntry.op == "create")) or 0)
 
-        for model in (UsageDaily, FeatureUsage, Account, Contract, Activity, SurveyResponse):
+        for model in (Account, Contract, Activity, SurveyResponse):
             rows = session.scalar(select(func.count()).select_from(model))
             assert logged(model.__tablename__) == rows, model.__tablename__
+
+        # Usage is logged per account: each entry holds every row of its account.
+        daily = session.execute(select(UsageDaily.account_id, UsageDaily.day,
+                                       UsageDaily.active_users, UsageDaily.sessions,
+                                       UsageDaily.events)).all()
+        features = session.execute(select(FeatureUsage.account_id, FeatureUsage.day,
+                                          FeatureUsage.feature, FeatureUsage.count)).all()
+        assert daily and features
+        for entity, stored in (("usage_daily", {(str(a), d.isoformat()): (u, s, e)
+                                                for a, d, u, s, e in daily}),
+                               ("feature_usage", {(str(a), d.isoformat(), f): c
+                                                  for a, d, f, c in features})):
+            entries = session.execute(select(ChangeLogEntry.entity_id, ChangeLogEntry.op,
+                                             ChangeLogEntry.old_value, ChangeLogEntry.new_value)
+                                      .where(ChangeLogEntry.entity == entity)).all()
+            assert {op for _, op, _, _ in entries} == {"upsert"}
+            assert all(old is None for _, _, old, _ in entries)
+            assert len(entries) == len({key[0] for key in stored}), entity
+            logged_rows = {}
+            for account, _, _, new in entries:
+                for day, value in json.loads(new).items():
+                    if entity == "usage_daily":
+                        logged_rows[(account, day)] = (value["active_users"], value["sessions"],
+                                                       value["events"])
+                    else:
+                        logged_rows.update(((account, day, feature), row["count"])
+                                           for feature, row in value.items())
+            assert logged_rows == stored, entity
         origins = {(o, a) for o, a in session.execute(
             select(ChangeLogEntry.origin, ChangeLogEntry.actor).distinct())}
     assert origins == {("system", "csdesk demo")}
@@ -660,8 +689,21 @@ def test_replace_clears_the_portfolio_in_one_logged_transaction(
         ("account", "system", "csdesk demo"), ("note", "system", "csdesk demo")}
     assert {(t.entity, t.entity_id) for t in tombstones} >= {("account", str(old_id))}
 
+    with context.read() as session:
+        usage_before = session.scalar(select(func.count()).select_from(UsageDaily))
+        last = session.scalar(select(func.max(ChangeLogEntry.seq)))
     again = run_cli("demo", *SMALL, "--replace")
     assert again.code == 0 and "replaced 20 accounts" in again.out
+
+    # The demo's usage rows leave one delete entry per account, holding every removed day.
+    with context.read() as session:
+        removed = session.execute(select(ChangeLogEntry.entity_id, ChangeLogEntry.old_value,
+                                         ChangeLogEntry.new_value).where(
+            ChangeLogEntry.seq > last, ChangeLogEntry.op == "delete",
+            ChangeLogEntry.entity == "usage_daily")).all()
+    assert len({account for account, _, _ in removed}) == len(removed) <= 20
+    assert all(new is None for _, _, new in removed)
+    assert sum(len(json.loads(old)) for _, old, _ in removed) == usage_before > 0
 
 
 def test_out_of_range_account_count(run_cli) -> None:

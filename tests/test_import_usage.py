@@ -1,5 +1,5 @@
 """Usage imports: account-level days and feature use, upserted in bulk on natural keys, with
-every created or changed row in the change log."""
+every created or changed row in the change log (one entry per account and import)."""
 
 from __future__ import annotations
 
@@ -56,11 +56,23 @@ def _log(context: AppContext, after: int = 0) -> list[ChangeLogEntry]:
                                     .order_by(ChangeLogEntry.seq)))
 
 
-def test_daily_usage_upserts_and_logs_each_change(run_cli, book, tmp_path) -> None:
+def _values(entry: ChangeLogEntry) -> tuple[dict | None, dict | None]:
+    return (json.loads(entry.old_value) if entry.old_value else None,
+            json.loads(entry.new_value) if entry.new_value else None)
+
+
+def _ids(context: AppContext) -> dict[str, str]:
+    with context.read() as session:
+        return {name: str(account_id)
+                for name, account_id in session.execute(select(Account.name, Account.id))}
+
+
+def test_daily_usage_upserts_and_logs_each_account(run_cli, book, tmp_path) -> None:
     path = tmp_path / "daily.csv"
     path.write_text("Account ID,date,active_users,sessions\n"
                     "acme,2026-01-01,5,7\nacme,2026-01-02,,3\nbolt,2026-01-01,2,2\n")
     start = max(e.seq for e in _log(book))
+    ids = _ids(book)
 
     report = _import(run_cli, path)
     assert report["tables"] == {"usage_daily": {"created": 3, "updated": 0, "unchanged": 0}}
@@ -70,22 +82,55 @@ def test_daily_usage_upserts_and_logs_each_change(run_cli, book, tmp_path) -> No
     assert _daily(book) == [("Acme", date(2026, 1, 1), 5, 7, None),
                             ("Acme", date(2026, 1, 2), None, 3, None),
                             ("Bolt", date(2026, 1, 1), 2, 2, None)]
+    # One entry per account: every created day with all its values (unknown ones null).
     created = _log(book, start)
-    assert [(e.entity, e.op, e.origin, e.context) for e in created] == [
-        ("usage_daily", "create", "import", "daily.csv")] * 3
-    acme = created[0].entity_id.split(":")[0]
-    assert (created[0].entity_id, json.loads(created[0].new_value)) == (
-        f"{acme}:2026-01-01", {"active_users": 5, "sessions": 7})
+    assert [(e.entity, e.entity_id, e.op, e.field, e.origin, e.context) for e in created] == [
+        ("usage_daily", ids["Acme"], "upsert", None, "import", "daily.csv"),
+        ("usage_daily", ids["Bolt"], "upsert", None, "import", "daily.csv")]
+    assert _values(created[0]) == (None, {
+        "2026-01-01": {"active_users": 5, "sessions": 7, "events": None},
+        "2026-01-02": {"active_users": None, "sessions": 3, "events": None}})
+    assert _values(created[1]) == (None, {
+        "2026-01-01": {"active_users": 2, "sessions": 2, "events": None}})
 
     assert _import(run_cli, path)["tables"]["usage_daily"]["unchanged"] == 3
-    assert len(_log(book, start)) == 3
+    assert len(_log(book, start)) == 2
 
     path.write_text(path.read_text().replace("acme,2026-01-01,5,7", "acme,2026-01-01,6,7"))
     report = _import(run_cli, path)
     assert report["tables"]["usage_daily"] == {"created": 0, "updated": 1, "unchanged": 2}
-    update = _log(book, start)[3:]
-    assert [(e.op, e.entity_id, e.field, e.old_value, e.new_value) for e in update] == [
-        ("update", f"{acme}:2026-01-01", "active_users", "5", "6")]
+    update = _log(book, start)[2:]
+    assert [(e.entity_id, e.op) for e in update] == [(ids["Acme"], "upsert")]
+    assert _values(update[0]) == ({"2026-01-01": {"active_users": 5}},
+                                  {"2026-01-01": {"active_users": 6}})
+
+
+def test_grouped_entry_holds_changed_and_created_days_only(run_cli, book, tmp_path) -> None:
+    path = tmp_path / "daily.csv"
+    path.write_text("Account ID,date,active_users,sessions,events\n"
+                    "acme,2026-01-01,5,7,100\nacme,2026-01-02,4,3,50\n"
+                    "acme,2026-01-03,4,3,50\nbolt,2026-01-01,2,2,9\n")
+    _import(run_cli, path)
+    start = max(e.seq for e in _log(book))
+    ids = _ids(book)
+
+    # Acme: 01-01 keeps its values, 01-02 changes two of three, 01-03 is not in the file,
+    # 01-04 is new. Bolt's only day is unchanged, so Bolt gets no entry.
+    path.write_text("Account ID,date,active_users,sessions,events\n"
+                    "acme,2026-01-01,5,7,100\nacme,2026-01-02,4,8,60\n"
+                    "acme,2026-01-04,,1,2\nbolt,2026-01-01,2,2,9\n")
+    report = _import(run_cli, path)
+
+    assert report["tables"]["usage_daily"] == {"created": 1, "updated": 1, "unchanged": 2}
+    entries = _log(book, start)
+    assert [(e.entity, e.entity_id, e.op) for e in entries] == [
+        ("usage_daily", ids["Acme"], "upsert")]
+    old, new = _values(entries[0])
+    assert old == {"2026-01-02": {"sessions": 3, "events": 50}}
+    assert new == {"2026-01-02": {"sessions": 8, "events": 60},
+                   "2026-01-04": {"active_users": None, "sessions": 1, "events": 2}}
+    # Days in the JSON are in calendar order.
+    assert list(json.loads(entries[0].new_value)) == ["2026-01-02", "2026-01-04"]
 
 
 def test_feature_usage_through_subscriptions(run_cli, book, tmp_path) -> None:
@@ -124,6 +169,36 @@ def test_feature_usage_through_subscriptions(run_cli, book, tmp_path) -> None:
         "usage_daily": {"created": 0, "updated": 1, "unchanged": 0},
     }
     assert _daily(book)[0] == ("Acme", date(2026, 1, 1), None, None, 20)
+
+
+def test_feature_usage_is_logged_by_day_then_feature(run_cli, book, tmp_path) -> None:
+    path = tmp_path / "features.csv"
+    path.write_text("Subscription ID,Usage Date,Feature Name,Usage Count,Error Count\n"
+                    "S1,2026-01-01,export,4,0\nS1,2026-01-01,search,10,1\n"
+                    "S1,2026-01-02,export,1,0\n")
+    start = max(e.seq for e in _log(book))
+    acme = _ids(book)["Acme"]
+    _import(run_cli, path)
+
+    features, daily = _log(book, start)
+    assert (features.entity, features.entity_id, features.op) == ("feature_usage", acme,
+                                                                  "upsert")
+    assert _values(features) == (None, {
+        "2026-01-01": {"export": {"count": 4, "duration_secs": None, "errors": 0},
+                       "search": {"count": 10, "duration_secs": None, "errors": 1}},
+        "2026-01-02": {"export": {"count": 1, "duration_secs": None, "errors": 0}}})
+    assert (daily.entity, daily.entity_id) == ("usage_daily", acme)
+    assert _values(daily) == (None, {
+        "2026-01-01": {"active_users": None, "sessions": None, "events": 14},
+        "2026-01-02": {"active_users": None, "sessions": None, "events": 1}})
+
+    path.write_text("Subscription ID,Usage Date,Feature Name,Usage Count,Error Count\n"
+                    "S1,2026-01-01,export,4,0\nS1,2026-01-01,search,12,1\n")
+    _import(run_cli, path)
+    features, daily = _log(book, start)[2:]
+    assert _values(features) == ({"2026-01-01": {"search": {"count": 10}}},
+                                 {"2026-01-01": {"search": {"count": 12}}})
+    assert _values(daily) == ({"2026-01-01": {"events": 14}}, {"2026-01-01": {"events": 16}})
 
 
 def test_unknown_subscription_and_negative_counts(run_cli, book, tmp_path) -> None:

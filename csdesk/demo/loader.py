@@ -2,8 +2,10 @@
 
 Every row goes in with a Core bulk insert followed by one ``create`` entry per row in the
 change log (:func:`csdesk.models.changelog.record_changes`), inside a unit of work with
-origin ``system``. With ``replace`` the portfolio's tables are emptied first, in the same
-transaction, and each removed record gets a ``delete`` entry.
+origin ``system``. Usage rows (``usage_daily``, ``feature_usage``) are logged as the change
+log's module notes describe: one ``upsert`` entry per account holding all its rows. With
+``replace`` the portfolio's tables are emptied first, in the same transaction, and each
+removed record gets a ``delete`` entry (usage: one per account).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select
@@ -25,8 +28,15 @@ from csdesk.demo.book import DemoBook, DemoOptions, build_book
 from csdesk.errors import ValidationError
 from csdesk.models import Account, Base, CurrencyRate, ExternalRef, Tombstone
 from csdesk.models.base import utc_now
-from csdesk.models.changelog import Change, record_changes
-from csdesk.models.dialect import upsert
+from csdesk.models.changelog import (
+    GROUPED_ENTITIES,
+    Change,
+    GroupedChange,
+    nest_rows,
+    record_changes,
+    record_grouped_changes,
+)
+from csdesk.models.dialect import fetch_tuples, upsert
 from csdesk.services.context import AppContext
 from csdesk.services.settings import set_setting
 from csdesk.services.unit_of_work import unit_of_work
@@ -150,11 +160,36 @@ def write_table(
         return 0
 
     connection.execute(insert(table), full_rows)
-    if _is_logged(name):
+    if name in GROUPED_ENTITIES:
+        _log_usage(connection, table, full_rows)
+    elif _is_logged(name):
         key = [c.name for c in table.primary_key.columns]
         record_changes(connection, (_created(name, key, row) for row in full_rows),
                        ORIGIN, ACTOR, context="demo book")
     return len(full_rows)
+
+
+def _log_usage(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One ``upsert`` entry per account with all of its new usage rows."""
+    key = [c.name for c in table.primary_key.columns]
+    values = [c.name for c in table.columns if not c.primary_key]
+    days = {row["day"] for row in rows}
+    iso = {day: day.isoformat() for day in days}
+    day_at = key.index("day")
+    tuples = []
+    for row in map(itemgetter(*key, *values), rows):
+        tuples.append((*row[:day_at], iso[row[day_at]], *row[day_at + 1:]))
+    record_grouped_changes(connection, _per_account(table.name, tuples, len(key), values,
+                                                    "upsert"),
+                           ORIGIN, ACTOR, context="demo book")
+
+
+def _per_account(entity: str, rows: list[tuple[Any, ...]], key_width: int, values: list[str],
+                 op: str) -> list[GroupedChange]:
+    nested = nest_rows(rows, key_width, values)
+    if op == "delete":
+        return [GroupedChange(entity, str(a), days, None, op) for a, days in nested.items()]
+    return [GroupedChange(entity, str(a), None, days, op) for a, days in nested.items()]
 
 
 def _is_logged(name: str) -> bool:
@@ -197,10 +232,23 @@ def clear_portfolio(connection: Connection) -> int:
     for table in reversed(Base.metadata.sorted_tables):
         if table.name in KEPT_TABLES:
             continue
-        if _is_logged(table.name):
+        if table.name in GROUPED_ENTITIES:
+            _log_usage_deletes(connection, table)
+        elif _is_logged(table.name):
             _log_deletes(connection, table, refs)
         connection.execute(delete(table))
     return removed_accounts
+
+
+def _log_usage_deletes(connection: Connection, table: Table) -> None:
+    """One ``delete`` entry per account with all of its usage rows."""
+    key = [c.name for c in table.primary_key.columns]
+    values = [c.name for c in table.columns if not c.primary_key]
+    # As the driver returns them: days already ISO text, as the grouped entries spell them.
+    rows = fetch_tuples(connection, select(*(table.c[n] for n in (*key, *values))))
+    record_grouped_changes(connection, _per_account(table.name, rows, len(key), values,
+                                                    "delete"),
+                           ORIGIN, ACTOR, context="demo book --replace")
 
 
 def _external_refs(connection: Connection) -> dict[tuple[str, str], list[dict[str, str]]]:

@@ -4,8 +4,9 @@ The CSV adapter (:mod:`csdesk.importers`) reads and checks a file, compares it w
 :func:`account_index`, :func:`existing_records` and :func:`usage_rows` return, and hands
 over an :class:`ImportPlan`. :func:`apply_plan` writes the plan in one transaction: ORM
 records through the unit of work (whose flush hook logs every field), high-volume usage rows
-as Core upserts with their change-log rows, and an ``ImportRun`` row describing the import.
-Anything that fails rolls the whole import back.
+as one ``executemany`` upsert of plain tuples with one change-log entry per account (see
+:mod:`csdesk.models.changelog`), and an ``ImportRun`` row describing the import. Anything
+that fails rolls the whole import back.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from csdesk.models import Account, Base, ExternalRef, ImportRun
-from csdesk.models.changelog import Change, record_changes
-from csdesk.models.dialect import upsert
+from csdesk.models.changelog import GroupedChange, nest_rows, place, record_grouped_changes
+from csdesk.models.dialect import fetch_tuples, insert_rows
 from csdesk.services.context import AppContext
 from csdesk.services.settings import REPORTING_CURRENCY, get_setting
 
@@ -98,19 +100,30 @@ def existing_records(session: Session, entity: str, columns: Sequence[str],
     return records
 
 
+def value_columns(entity: str) -> tuple[str, ...]:
+    """The columns of a usage table after its key, in table order."""
+    return tuple(c.name for c in table_of(entity).columns if not c.primary_key)
+
+
+def key_columns(entity: str) -> tuple[str, ...]:
+    """The key columns of a usage table: account, day (and feature)."""
+    return tuple(c.name for c in table_of(entity).primary_key.columns)
+
+
 def usage_rows(session: Session, entity: str, account_ids: Iterable[int], first: date,
-               last: date) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """Existing usage rows of some accounts between two days (inclusive), by primary key."""
+               last: date) -> list[tuple[Any, ...]]:
+    """Stored usage rows of some accounts between two days (inclusive), as the driver
+    returns them: tuples of :func:`key_columns` then :func:`value_columns`, days as ISO text.
+    """
     table = table_of(entity)
-    keys = [c.name for c in table.primary_key.columns]
-    values = [c.name for c in table.columns if c.name not in keys]
-    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    columns = [table.c[name] for name in (*key_columns(entity), *value_columns(entity))]
+    connection = session.connection()
+    rows: list[tuple[Any, ...]] = []
     for batch in _chunks(sorted(set(account_ids))):
-        stmt = select(table).where(
+        stmt = select(*columns).where(
             table.c.account_id.in_(batch), table.c.day >= first, table.c.day <= last
         )
-        for row in session.execute(stmt).mappings():
-            rows[tuple(row[k] for k in keys)] = {v: row[v] for v in values}
+        rows.extend(fetch_tuples(connection, stmt))
     return rows
 
 
@@ -163,13 +176,17 @@ class PlannedUpdate:
 
 @dataclass
 class BulkUpsert:
-    """Rows of a composite-key table (usage): new rows, and changed rows with old values."""
+    """Rows of a usage table to write: new rows, and changed rows with their stored values.
+
+    Each row is a tuple of ``key_columns`` then ``value_columns``, as the driver stores them
+    (days as ISO text); ``updated`` pairs each new row with the stored one.
+    """
 
     entity: str
     key_columns: tuple[str, ...]
     value_columns: tuple[str, ...]
-    created: list[dict[str, Any]] = field(default_factory=list)
-    updated: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    created: list[tuple[Any, ...]] = field(default_factory=list)
+    updated: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -268,42 +285,33 @@ def _update(session: Session, plan: ImportPlan) -> None:
 
 
 def _bulk_upsert(session: Session, bulk: BulkUpsert, actor: str, context: str) -> None:
-    """Insert or update usage rows with one statement, and log each change beside them."""
+    """Insert or update usage rows with one statement, and log them per account beside."""
     rows = bulk.created + [new for new, _ in bulk.updated]
     if not rows:
         return
     connection = session.connection()
-    table = table_of(bulk.entity)
-    connection.execute(upsert(table, bulk.key_columns, bulk.value_columns), rows)
-
-    names = bulk.value_columns
-    created_ids = _key_texts(bulk.created, bulk.key_columns)
-    changes = [
-        Change(bulk.entity, entity_id, "create", None, None, _present(names, values))
-        for entity_id, values in zip(created_ids, _columns(bulk.created, names), strict=True)
-    ]
-    updated_ids = _key_texts([new for new, _ in bulk.updated], bulk.key_columns)
-    for entity_id, (new, old) in zip(updated_ids, bulk.updated, strict=True):
-        changes.extend(Change(bulk.entity, entity_id, "update", name, old_value, new[name])
-                       for name, old_value in old.items())
-    record_changes(connection, changes, "import", actor, context)
+    insert_rows(connection, table_of(bulk.entity), bulk.key_columns + bulk.value_columns, rows,
+                conflict=bulk.key_columns, update=bulk.value_columns)
+    record_grouped_changes(connection, grouped_changes(bulk), "import", actor, context)
 
 
-def _columns(rows: list[dict[str, Any]], names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
-    """Each row's values of ``names``, as tuples."""
-    return zip(*([row[name] for row in rows] for name in names), strict=True)
+def grouped_changes(bulk: BulkUpsert) -> list[GroupedChange]:
+    """One change per account: the values of its created rows, and of its changed rows the
+    old and new values of what changed."""
+    width = len(bulk.key_columns)
+    everything = value_columns(bulk.entity)
+    # A created row holds every column; those the file does not give start out unknown.
+    missing = tuple(name for name in everything if name not in bulk.value_columns)
+    created = bulk.created
+    if missing:
+        created = list(map(tuple.__add__, created, repeat((None,) * len(missing))))
+    new = nest_rows(created, width, bulk.value_columns + missing)
 
-
-def _present(names: Sequence[str], values: tuple[Any, ...]) -> dict[str, Any]:
-    """The values a new row was given (unknown ones, None, are left out as the hook does)."""
-    if None not in values:
-        return dict(zip(names, values, strict=True))
-    return {n: v for n, v in zip(names, values, strict=True) if v is not None}
-
-
-def _key_texts(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[str]:
-    """Record ids spelled as the flush hook spells composite keys: values joined by ':'.
-
-    Usage keys are ids, dates and names; ``str`` of a date is its ISO form, as in the hook.
-    """
-    return [":".join(map(str, values)) for values in _columns(rows, keys)]
+    old: dict[Any, dict[str, Any]] = {}
+    for row, stored in bulk.updated:
+        changed = [at for at in range(width, len(row)) if row[at] != stored[at]]
+        key = row[:width]
+        place(old, key, {bulk.value_columns[at - width]: stored[at] for at in changed})
+        place(new, key, {bulk.value_columns[at - width]: row[at] for at in changed})
+    return [GroupedChange(bulk.entity, str(account), old.get(account), days)
+            for account, days in sorted(new.items())]
