@@ -1,25 +1,31 @@
-"""The portfolio table's rows, read in a handful of set-based queries so 100,000 accounts load fast.
+"""The portfolio table's rows, read in two set-based queries so 100,000 accounts load fast.
 
 ``list_accounts`` builds one ORM object per account; the window's portfolio table needs only a
-few columns per account but for every account at once. This service reads each source (the
-accounts, their contracts, their latest health snapshots, their last activity) in one Core
-select each, and joins them in Python by account id. ARR comes from :mod:`csdesk.revenue` and
-the next renewal from :mod:`csdesk.renewals.schedule`, the same functions everything else uses.
+few columns per account but for every account at once. This service reads the accounts with
+their latest health snapshots and last touch in one Core select, their contracts in a second
+one (both in account order, so they are merged without grouping), and keeps the values as the
+driver returns them wherever it can: dates are compared as ISO text, money is summed in integer
+minor units and becomes one exact Decimal per account. ARR follows :mod:`csdesk.revenue` and the
+next renewal comes from :mod:`csdesk.renewals.schedule`, the same rules everything else uses.
+
+The table can show its first screenful before the rest is read: :func:`load_first_rows` reads
+the names alone, picks the first rows in the table's default order (by name) and reads only
+those in full.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, String, and_, func, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Select
 
 from csdesk.errors import CsdeskError
 from csdesk.models import Account, Activity, Contract, HealthSnapshot
@@ -32,6 +38,8 @@ logger = logging.getLogger(__name__)
 TREND_WINDOW_DAYS = 30
 # DOMAIN.md: a change under 5 points between two snapshots 30 days apart is "flat".
 FLAT_POINTS = 5.0
+# The ``in_`` lists of a first screenful stay well under SQLite's bound-parameter limit.
+FIRST_ROWS_MAX = 2_000
 
 
 class PortfolioRow(NamedTuple):
@@ -48,19 +56,25 @@ class PortfolioRow(NamedTuple):
     health_status: str | None
     trend: str | None  # "up", "down", "flat" or None without a snapshot 30 days earlier
     trend_points: float | None
-    arr: Money | None
+    arr_amount: Decimal | None  # exact, in ``arr_currency``; None when a rate is missing
+    arr_currency: str | None
     arr_reporting: Decimal | None  # for sorting and totals; None when a rate is missing
     arr_problem: str | None
     renewal_date: date | None
     days_left: int | None
     last_touch: date | None
 
+    @property
+    def arr(self) -> Money | None:
+        """The account's ARR: in its own currency when it has one, else the reporting one."""
+        if self.arr_amount is None or self.arr_currency is None:
+            return None
+        return Money(self.arr_amount, self.arr_currency)
 
-@dataclass(frozen=True)
-class _Health:
-    score: float | None
-    band: str | None
-    status: str
+
+def name_key(name: str) -> str:
+    """The order of account names in the portfolio table (any case, any script)."""
+    return name.casefold()
 
 
 def load_portfolio_rows(
@@ -75,116 +89,181 @@ def load_portfolio_rows(
         account_id: only this account (the account workspace's header).
 
     Returns:
-        Rows ordered by account name.
+        Rows ordered by :func:`name_key` of the account name, then by id.
     """
-    health = _latest_health(session, as_of, account_id)
-    earlier = _latest_health(session, as_of - timedelta(days=TREND_WINDOW_DAYS), account_id)
-    contracts = _contracts_by_account(session, account_id)
-    last_touch = _last_touch(session, as_of, account_id)
-
-    stmt = select(
-        Account.id,
-        Account.name,
-        Account.owner,
-        func.coalesce(Account.tier_override, Account.tier),
-        Account.segment,
-        func.coalesce(Account.stage_override, Account.journey_stage),
-    ).order_by(Account.name, Account.id)
-    if account_id is not None:
-        stmt = stmt.where(Account.id == account_id)
-
-    rows = []
-    for key, name, owner, tier, segment, stage in session.execute(stmt):
-        now = health.get(key)
-        before = earlier.get(key)
-        arr, arr_reporting, problem = _arr(contracts.get(key, ()), as_of, rates)
-        renewal = _next_renewal(contracts.get(key, ()), as_of)
-        trend, points = _trend(now, before)
-        rows.append(
-            PortfolioRow(
-                id=key,
-                name=name,
-                owner=owner,
-                tier=tier,
-                segment=segment,
-                stage=stage,
-                health_score=now.score if now else None,
-                band=now.band if now else None,
-                health_status=now.status if now else None,
-                trend=trend,
-                trend_points=points,
-                arr=arr,
-                arr_reporting=arr_reporting,
-                arr_problem=problem,
-                renewal_date=renewal,
-                days_left=(renewal - as_of).days if renewal else None,
-                last_touch=last_touch.get(key),
-            )
-        )
+    only = None if account_id is None else (account_id,)
+    rows = _read_rows(session, as_of, rates, only)
+    rows.sort(key=_row_name_key)  # stable: rows come in id order, so ties stay by id
     logger.debug("portfolio rows loaded: %d accounts", len(rows))
     return rows
 
 
-def _latest_health(session: Session, day: date, account_id: int | None) -> dict[int, _Health]:
+def load_first_rows(
+    session: Session, as_of: date, rates: RateTable, count: int
+) -> tuple[list[PortfolioRow], int]:
+    """The first ``count`` rows of :func:`load_portfolio_rows`, read without the others.
+
+    Only the names of the other accounts are read, to find which rows come first.
+
+    Args:
+        session: an open read session.
+        as_of: the day the figures are for.
+        rates: conversion into the reporting currency.
+        count: how many rows (at most ``FIRST_ROWS_MAX``).
+
+    Returns:
+        The rows, in the same order as :func:`load_portfolio_rows`, and the number of accounts.
+    """
+    if not 0 <= count <= FIRST_ROWS_MAX:
+        raise ValueError(f"count must be between 0 and {FIRST_ROWS_MAX}, not {count}")
+    names = session.connection().execute(
+        select(Account.id, Account.name).order_by(Account.id)).all()
+    first = heapq.nsmallest(count, names, key=_row_name_key)  # stable, as sort() is
+    rows = _read_rows(session, as_of, rates, [account_id for account_id, _ in first])
+    rows.sort(key=_row_name_key)
+    return rows, len(names)
+
+
+def _row_name_key(row: Any) -> str:
+    return name_key(row[1])
+
+
+def _read_rows(
+    session: Session, as_of: date, rates: RateTable, only: Collection[int] | None
+) -> list[PortfolioRow]:
+    connection = session.connection()
+    accounts = connection.execute(_accounts_statement(as_of, only))
+    contracts = connection.execute(_contracts_statement(only))
+    arr_of = _ArrCalculator(as_of, rates)
+
+    rows = []
+    for (key, name, owner, tier, segment, stage, score, band, status, earlier_score,
+         touch), mine in _merge_by_account(accounts, contracts):
+        trend, points = _trend(score, earlier_score)
+        arr_amount, arr_currency, arr_reporting, problem = arr_of(mine)
+        renewal = _next_renewal(mine, as_of)
+        rows.append(PortfolioRow(
+            key, name, owner, tier, segment, stage,
+            score, band, status, trend, points,
+            arr_amount, arr_currency, arr_reporting, problem,
+            renewal, None if renewal is None else (renewal - as_of).days,
+            None if touch is None else date.fromisoformat(touch),
+        ))
+    return rows
+
+
+def _iso(column: Any) -> Any:
+    # Dates as the ISO text SQLite stores: parsing each one into a date object is most of
+    # the cost of a 100,000-row read, and ISO text compares in date order.
+    return type_coerce(column, String)
+
+
+def _latest_snapshot_day(day: date) -> Any:
     # The latest snapshot on or before ``day``: one seek per account on the (account, day)
     # primary key, instead of grouping every snapshot ever taken.
-    latest_day = (
+    return (
         select(func.max(HealthSnapshot.as_of))
         .where(HealthSnapshot.account_id == Account.id, HealthSnapshot.as_of <= day)
         .correlate(Account)
         .scalar_subquery()
     )
-    stmt = select(
-        HealthSnapshot.account_id, HealthSnapshot.score, HealthSnapshot.band, HealthSnapshot.status
-    ).join(Account, and_(HealthSnapshot.account_id == Account.id,
-                         HealthSnapshot.as_of == latest_day))
-    if account_id is not None:
-        stmt = stmt.where(Account.id == account_id)
-    return {
-        key: _Health(score, band, status)
-        for key, score, band, status in session.execute(stmt)
-    }
 
 
-def _trend(now: _Health | None, before: _Health | None) -> tuple[str | None, float | None]:
-    if now is None or before is None or now.score is None or before.score is None:
-        return None, None
-    points = now.score - before.score
-    if abs(points) < FLAT_POINTS:
-        return "flat", points
-    return ("up" if points > 0 else "down"), points
+def _accounts_statement(
+    as_of: date, only: Collection[int] | None
+) -> Select[*tuple[Any, ...]]:
+    now = aliased(HealthSnapshot)
+    before = aliased(HealthSnapshot)
+    earlier = as_of - timedelta(days=TREND_WINDOW_DAYS)
+    # Also one index seek per account, on (account_id, occurred_on).
+    last_touch = (
+        select(func.max(_iso(Activity.occurred_on)))
+        .where(Activity.account_id == Account.id, Activity.occurred_on <= as_of)
+        .correlate(Account)
+        .scalar_subquery()
+    )
+    stmt: Select[*tuple[Any, ...]] = (
+        select(
+            Account.id,
+            Account.name,
+            Account.owner,
+            func.coalesce(Account.tier_override, Account.tier),
+            Account.segment,
+            func.coalesce(Account.stage_override, Account.journey_stage),
+            now.score,
+            now.band,
+            now.status,
+            before.score,
+            last_touch,
+        )
+        .select_from(Account)
+        .outerjoin(now, and_(now.account_id == Account.id,
+                             now.as_of == _latest_snapshot_day(as_of)))
+        .outerjoin(before, and_(before.account_id == Account.id,
+                                before.as_of == _latest_snapshot_day(earlier)))
+        .order_by(Account.id)
+    )
+    if only is not None:
+        stmt = stmt.where(Account.id.in_(only))
+    return stmt
 
 
 class _ContractRow(NamedTuple):
-    start: date
-    end: date | None
+    account_id: int
+    start: str  # ISO dates
+    end: str | None
     minor: int
     currency: str
     period: str
     term_months: int | None
-    counts: bool  # recurring and not a trial: it has ARR and renewals
+    recurring: int
+    trial: int
     billing: str
     contract_id: int
-    account_id: int
 
 
-def _contracts_by_account(
-    session: Session, account_id: int | None
-) -> dict[int, list[_ContractRow]]:
+def _contracts_statement(only: Collection[int] | None) -> Select[*tuple[Any, ...]]:
     stmt = select(
-        Contract.start_date, Contract.end_date, Contract.amount_minor, Contract.currency,
-        Contract.amount_period, Contract.term_months, Contract.recurring, Contract.is_trial,
-        Contract.billing_frequency, Contract.id, Contract.account_id,
-    )
-    if account_id is not None:
-        stmt = stmt.where(Contract.account_id == account_id)
-    grouped: dict[int, list[_ContractRow]] = defaultdict(list)
-    for (start, end, minor, currency, period, term, recurring, trial, billing, contract_id,
-         owner_id) in session.execute(stmt):
-        grouped[owner_id].append(_ContractRow(start, end, minor, currency, period, term,
-                                              bool(recurring and not trial), billing,
-                                              contract_id, owner_id))
-    return grouped
+        Contract.account_id, _iso(Contract.start_date), _iso(Contract.end_date),
+        Contract.amount_minor, Contract.currency, Contract.amount_period, Contract.term_months,
+        type_coerce(Contract.recurring, Integer), type_coerce(Contract.is_trial, Integer),
+        Contract.billing_frequency, Contract.id,
+    ).order_by(Contract.account_id, Contract.id)
+    if only is not None:
+        stmt = stmt.where(Contract.account_id.in_(only))
+    return stmt
+
+
+_NO_CONTRACTS: tuple[_ContractRow, ...] = ()
+
+
+def _merge_by_account(
+    accounts: Any, contracts: Any
+) -> Iterator[tuple[Any, Sequence[_ContractRow]]]:
+    """Each account row with its contracts; both inputs are ordered by account id."""
+    pending = iter(contracts)
+    contract = next(pending, None)
+    for account in accounts:
+        key = account[0]
+        while contract is not None and contract[0] < key:  # an orphan: skipped
+            contract = next(pending, None)
+        if contract is None or contract[0] != key:
+            yield account, _NO_CONTRACTS
+            continue
+        mine = []
+        while contract is not None and contract[0] == key:
+            mine.append(_ContractRow(*contract))
+            contract = next(pending, None)
+        yield account, mine
+
+
+def _trend(score: float | None, earlier: float | None) -> tuple[str | None, float | None]:
+    if score is None or earlier is None:
+        return None, None
+    points = score - earlier
+    if abs(points) < FLAT_POINTS:
+        return "flat", points
+    return ("up" if points > 0 else "down"), points
 
 
 @cache
@@ -192,74 +271,111 @@ def _exponent(currency: str) -> int:
     return currency_exponent(currency)
 
 
-def _contract_arr(contract: _ContractRow) -> Money:
-    """revenue.contract_arr, with the common per-period case done in integer minor units."""
-    if not contract.counts:
-        return Money.zero(contract.currency)
-    factor = PERIODS_PER_YEAR.get(contract.period)
-    if factor is None:  # a term price: the exact Decimal division lives in revenue.py
-        return contract_arr(ContractTerms(
-            start=contract.start, end=contract.end,
-            amount=Money.from_minor(contract.minor, contract.currency),
-            amount_period=contract.period, term_months=contract.term_months,
-            contract_id=contract.contract_id, account_id=contract.account_id))
-    annual = contract.minor * int(factor)
-    return Money(Decimal(annual).scaleb(-_exponent(contract.currency)), contract.currency)
+_ANNUAL_FACTOR = {period: int(factor) for period, factor in PERIODS_PER_YEAR.items()}
 
 
-def _arr(
-    contracts: Sequence[_ContractRow], as_of: date, rates: RateTable
-) -> tuple[Money | None, Decimal | None, str | None]:
-    """The account's ARR (in its own currency when it has one), and that figure converted."""
-    active = [_contract_arr(c) for c in contracts
-              if c.start <= as_of and (c.end is None or as_of < c.end)]
-    if not active:
-        return Money.zero(rates.reporting_currency), Decimal(0), None
-    currencies = {m.currency for m in active}
-    if len(currencies) == 1:
-        currency = currencies.pop()
-        total = Money(sum((m.amount for m in active), Decimal(0)), currency)
+class _ArrCalculator:
+    """An account's ARR from its contracts, as :func:`csdesk.revenue.arr_on` defines it.
+
+    The common case (one currency, prices per month, quarter or year) is summed in integer
+    minor units; term prices and mixed currencies take the exact Money path of revenue.py.
+    """
+
+    def __init__(self, as_of: date, rates: RateTable) -> None:
+        self.as_of = as_of
+        self.today = as_of.isoformat()
+        self.rates = rates
+        self.zero = (Decimal(0), rates.reporting_currency, Decimal(0), None)
+        self._rates: dict[str, Decimal | str] = {}
+
+    def rate(self, currency: str) -> Decimal | str:
+        """The rate into the reporting currency, or the message saying it is missing."""
+        found = self._rates.get(currency)
+        if found is None:
+            try:
+                found = self.rates.rate(currency)
+            except CsdeskError as exc:
+                found = str(exc)
+            self._rates[currency] = found
+        return found
+
+    def __call__(
+        self, contracts: Sequence[_ContractRow]
+    ) -> tuple[Decimal | None, str | None, Decimal | None, str | None]:
+        today = self.today
+        active = [c for c in contracts if c.start <= today and (c.end is None or today < c.end)]
+        if not active:
+            return self.zero
+
+        currency = active[0].currency
+        if any(c.currency != currency for c in active):
+            return self._mixed(active)
+        amount = self._amount(active, currency)
+        rate = self.rate(currency)
+        if isinstance(rate, str):
+            return amount, currency, None, rate
+        reporting = amount if currency == self.rates.reporting_currency else amount * rate
+        return amount, currency, reporting, None
+
+    def _amount(self, active: Sequence[_ContractRow], currency: str) -> Decimal:
+        minor = 0
+        exact = Decimal(0)
+        for contract in active:
+            if not contract.recurring or contract.trial:
+                continue
+            factor = _ANNUAL_FACTOR.get(contract.period)
+            if factor is None:
+                exact += _exact_arr(contract).amount
+            else:
+                minor += contract.minor * factor
+        amount = Decimal(minor).scaleb(-_exponent(currency))
+        return amount + exact if exact else amount
+
+    def _mixed(
+        self, active: Sequence[_ContractRow]
+    ) -> tuple[Decimal | None, str | None, Decimal | None, str | None]:
         try:
-            converted: Decimal | None = total.amount * rates.rate(currency)
+            money = self.rates.total(_exact_arr(c) for c in active).money
         except CsdeskError as exc:
-            return total, None, str(exc)
-        return total, converted, None
-    try:
-        money = rates.total(active).money
-    except CsdeskError as exc:
-        return None, None, str(exc)
-    return money, money.amount, None
+            return None, None, None, str(exc)
+        return money.amount, money.currency, money.amount, None
 
 
-def _next_renewal(contracts: Iterable[_ContractRow], as_of: date) -> date | None:
-    dates = [day for c in contracts if c.counts
-             and (day := _renewal_after(c.start, c.end, c.term_months, c.period, c.billing,
-                                        as_of)) is not None]
-    return min(dates, default=None)
+def _exact_arr(contract: _ContractRow) -> Money:
+    """revenue.contract_arr itself, for term prices and mixed currencies."""
+    return contract_arr(ContractTerms(
+        start=date.fromisoformat(contract.start),
+        end=None if contract.end is None else date.fromisoformat(contract.end),
+        amount=Money.from_minor(contract.minor, contract.currency),
+        amount_period=contract.period, term_months=contract.term_months,
+        recurring=bool(contract.recurring), is_trial=bool(contract.trial),
+        contract_id=contract.contract_id, account_id=contract.account_id))
+
+
+def _next_renewal(contracts: Sequence[_ContractRow], as_of: date) -> date | None:
+    first = None
+    for c in contracts:
+        if not c.recurring or c.trial:
+            continue
+        day = _renewal_after(c.start, c.end, c.term_months, c.period, c.billing, as_of)
+        if day is not None and (first is None or day < first):
+            first = day
+    return first
 
 
 @lru_cache(maxsize=65_536)
-def _renewal_after(start: date, end: date | None, term: int | None, period: str,
+def _renewal_after(start: str, end: str | None, term: int | None, period: str,
                    billing: str, as_of: date) -> date | None:
     # Many contracts share a start date and terms, so each distinct case is worked out once
     # by the renewal schedule itself.
-    contract = RenewalContract(contract_id=0, account_id=0, start=start, end=end,
+    contract = RenewalContract(contract_id=0, account_id=0, start=date.fromisoformat(start),
+                               end=None if end is None else date.fromisoformat(end),
                                arr=_NO_ARR, term_months=term, amount_period=period,
                                billing_frequency=billing)
     return next_renewal(contract, as_of)
 
 
 _NO_ARR = Money(Decimal(0), "XXX")
-
-
-def _last_touch(session: Session, as_of: date, account_id: int | None) -> dict[int, date]:
-    stmt = select(Activity.account_id, func.max(Activity.occurred_on)).where(
-        Activity.occurred_on <= as_of
-    )
-    if account_id is not None:
-        stmt = stmt.where(Activity.account_id == account_id)
-    stmt = stmt.group_by(Activity.account_id)
-    return {account_id: day for account_id, day in session.execute(stmt)}
 
 
 def search_accounts(session: Session, text: str, limit: int = 20) -> list[dict[str, Any]]:
