@@ -12,6 +12,7 @@ from csdesk.models.changelog import (
     Change,
     GroupedChange,
     MissingOriginError,
+    encode_rows,
     nest_rows,
     record_changes,
     record_grouped_changes,
@@ -183,3 +184,21 @@ def test_grouped_usage_changes_are_one_entry_per_account(context: AppContext) ->
     with pytest.raises(MissingOriginError), context.write() as session:
         record_grouped_changes(session.connection(),
                                [GroupedChange("usage_daily", "1", None, nested[1])], "", "")
+
+
+@pytest.mark.parametrize(("key_width", "columns", "rows"), [
+    (2, ["active_users", "sessions", "events"],
+     [(2, "2024-01-02", None, 3, 12), (1, "2024-01-01", 5, None, 7), (2, "2024-01-01", 1, 1, 1)]),
+    (3, ["count", "duration_secs", "errors"],
+     [(1, "2024-01-01", "search", 2, None, 0), (1, "2024-01-01", "export", 4, 9, 1),
+      (1, "2024-01-02", "Café 50%", 1, 0, 0), (4, "2024-01-01", 'say "hi", then', 3, 0, 0)]),
+])
+def test_encoded_rows_are_the_json_of_the_nested_rows(key_width: int, columns: list[str],
+                                                      rows: list[tuple]) -> None:
+    encoded = encode_rows(rows, key_width, columns)
+    nested = nest_rows(rows, key_width, columns)
+    assert list(encoded) == sorted(nested)
+    assert {account: json.loads(text) for account, text in encoded.items()} == nested
+    # Byte for byte what the log stores for the same values given as dicts.
+    assert encoded == {account: json.dumps(days, ensure_ascii=False, sort_keys=True)
+                       for account, days in nested.items()}

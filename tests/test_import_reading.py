@@ -67,6 +67,22 @@ def test_quoted_newlines_keep_physical_line_numbers(tmp_path: Path) -> None:
     assert table.lines == [2, 6, 7]
 
 
+def test_one_line_rows_blank_lines_and_a_short_row_keep_their_lines(tmp_path: Path) -> None:
+    path = tmp_path / "usage.csv"
+    path.write_text("id,day\nA1,2026-01-01\nA2,2026-01-02\n", encoding="utf-8")
+    assert read_csv(path).lines == [2, 3]
+
+    path.write_text("id,day\nA1,2026-01-01\n,\n\nA2,2026-01-02\n", encoding="utf-8")
+    table = read_csv(path)
+    assert (table.rows, table.lines) == ([["A1", "2026-01-01"], ["A2", "2026-01-02"]], [2, 5])
+
+    path.write_text("id,day\nA1,2026-01-01\nA2\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        read_csv(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:3: this line has 1 values but the header has 2 columns"]
+
+
 def test_excel_sep_line_and_salesforce_footer(tmp_path: Path) -> None:
     path = tmp_path / "report.csv"
     path.write_text(

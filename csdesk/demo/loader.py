@@ -32,7 +32,7 @@ from csdesk.models.changelog import (
     GROUPED_ENTITIES,
     Change,
     GroupedChange,
-    nest_rows,
+    encode_rows,
     record_changes,
     record_grouped_changes,
 )
@@ -186,10 +186,10 @@ def _log_usage(connection: Connection, table: Table, rows: list[dict[str, Any]])
 
 def _per_account(entity: str, rows: list[tuple[Any, ...]], key_width: int, values: list[str],
                  op: str) -> list[GroupedChange]:
-    nested = nest_rows(rows, key_width, values)
+    texts = sorted(encode_rows(rows, key_width, values).items())
     if op == "delete":
-        return [GroupedChange(entity, str(a), days, None, op) for a, days in nested.items()]
-    return [GroupedChange(entity, str(a), None, days, op) for a, days in nested.items()]
+        return [GroupedChange(entity, str(a), days, None, op) for a, days in texts]
+    return [GroupedChange(entity, str(a), None, days, op) for a, days in texts]
 
 
 def _is_logged(name: str) -> bool:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, tzinfo
+from operator import itemgetter
 from typing import Any
 
 from csdesk.importers.columns import Binding, Bindings
@@ -89,23 +90,28 @@ def convert(table: CsvTable, kind: KindSpec, bindings: Bindings, mapping: Mappin
         default_currency: what a bare "$" means when nothing else says.
     """
     cells = {name: _cells(table, binding, mapping) for name, binding in bindings.by_field.items()}
-    order = _date_order(table, kind, bindings, cells, problems,
-                        date_order or mapping.options.date_order)
+    # Columns in the plain form (integers, ISO dates, clean text) convert in one pass each;
+    # an ISO date never depends on the day/month order, so those columns need no sampling.
+    fast = {name: _fast_column(kind.fields[name], column) for name, column in cells.items()}
+    order = _date_order(table, kind, bindings,
+                        {name: column for name, column in cells.items() if fast[name] is None},
+                        problems, date_order or mapping.options.date_order)
     context = ReadContext(mapping, order, zone_of(mapping.options.timezone) or UTC,
                           default_currency)
     values: dict[str, list[Any]] = {}
     for name, binding in bindings.by_field.items():
-        spec = kind.fields[name]
-        values[name] = _convert_column(spec, binding, cells[name], table.lines, context,
-                                       problems)
+        converted = fast[name]
+        if converted is None:
+            converted = _convert_column(kind.fields[name], binding, cells[name], table.lines,
+                                        context, problems)
+        values[name] = converted
     return Parsed(table.lines, values, bindings, order)
 
 
 def _cells(table: CsvTable, binding: Binding, mapping: Mapping) -> list[str]:
     if binding.column is None:
         return [binding.constant or ""] * len(table.rows)
-    position = binding.column
-    column = [row[position] for row in table.rows]
+    column = list(map(itemgetter(binding.column), table.rows))
     default = mapping.defaults.get(binding.field)
     # A default currency yields to a currency symbol in the amount (see KindContext.money).
     if default is not None and binding.field != "currency":
@@ -136,9 +142,7 @@ def _date_order(table: CsvTable, kind: KindSpec, bindings: Bindings,
 
 def _convert_column(spec: FieldSpec, binding: Binding, cells: list[str], lines: list[int],
                     context: ReadContext, problems: ProblemList) -> list[Any]:
-    fast = _fast_column(spec, cells)
-    if fast is not None:
-        return fast
+    """Every cell through the full parser; each bad one becomes a problem."""
     parse = _parser(spec, cells, context)
     where = binding.where
     # An empty score is an unanswered survey, not an error (reported as an anomaly).
@@ -167,15 +171,18 @@ def _fast_column(spec: FieldSpec, cells: list[str]) -> list[Any] | None:
     ISO date, clean text); None sends it cell by cell through the full parser."""
     try:
         if spec.type in ("int", "score"):
-            return [int(cell) for cell in cells]
+            return list(map(int, cells))
         if spec.type == "date":
-            return [date.fromisoformat(cell) for cell in cells]
+            return list(map(date.fromisoformat, cells))
     except ValueError:
         return None
     if spec.type == "text" and not _CONTROL.search("\n".join(cells)):
-        values = [cell.strip() or None for cell in cells]
-        if not spec.required or None not in values:
-            return values
+        values: list[str | None] = list(map(str.strip, cells))
+        if "" in values:
+            if spec.required:
+                return None
+            values = [value or None for value in values]
+        return values
     return None
 
 

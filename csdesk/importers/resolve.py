@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from csdesk.importers.convert import Parsed
 from csdesk.importers.problems import ProblemList
@@ -17,6 +17,12 @@ def resolve_accounts(parsed: Parsed, index: AccountIndex, source: str,
     """
     ids = parsed.column("account")
     names = parsed.column("account_name")
+    # A file keyed one way with no gaps (the usual usage file): one dict lookup per row.
+    for how, column, other in (("id", ids, "account_name"), ("name", names, "account")):
+        if not parsed.has(other) and None not in column:
+            found_once = {value: _find(index, (how, value), source) for value in set(column)}
+            if all(isinstance(outcome, int) for outcome in found_once.values()):
+                return list(map(cast(dict[Any, int], found_once).__getitem__, column))
     keys = [("id", external) if external is not None else
             ("name", name) if name is not None else None
             for external, name in zip(ids, names, strict=True)]

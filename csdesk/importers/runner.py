@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +68,38 @@ def run_import(app: AppContext, request: ImportRequest) -> ImportReport:
     started = time.perf_counter()
     kind = resolve_kind(request.kind)
     mapping = load_mapping(request.mapping, kind) if request.mapping else Mapping()
+    with collector_paused():
+        report = _import(app, request, kind, mapping)
+    report.seconds = time.perf_counter() - started
+    logger.info(
+        "%s %s from %s: %d rows, %d created, %d updated, %d unchanged, %d anomalies (%.2f s)",
+        "checked" if request.dry_run else "imported", kind.name, request.path.name,
+        report.rows, report.total("created"), report.total("updated"),
+        report.total("unchanged"), len(report.anomalies), report.seconds,
+    )
+    return report
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while a file is read, checked and written.
+
+    A large file becomes hundreds of thousands of lists and tuples that live until the
+    import ends and hold no reference cycles; the collector would scan them again and again
+    as they pile up (a quarter of a 100,000-row import) and find nothing to free. Memory is
+    still released by reference counting; the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(app: AppContext, request: ImportRequest, kind: KindSpec,
+            mapping: Mapping) -> ImportReport:
     table = read_csv(request.path)
     problems = ProblemList(table.file)
     bindings = bind_columns(table, kind, mapping, problems, request.source)
@@ -91,13 +126,6 @@ def run_import(app: AppContext, request: ImportRequest) -> ImportReport:
     if not request.dry_run:
         report.import_run_id = apply_plan(app, _plan(request.path, table, kind, bindings.source,
                                                      outcome, report))
-    report.seconds = time.perf_counter() - started
-    logger.info(
-        "%s %s from %s: %d rows, %d created, %d updated, %d unchanged, %d anomalies (%.2f s)",
-        "checked" if request.dry_run else "imported", kind.name, request.path.name,
-        report.rows, report.total("created"), report.total("updated"),
-        report.total("unchanged"), len(report.anomalies), report.seconds,
-    )
     return report
 
 

@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from csdesk.errors import CsdeskError
@@ -204,7 +205,23 @@ def split_csv(text: str, name: str, encoding: str, notes: list[str]) -> CsvTable
 
 
 def _records(text: str, name: str, delimiter: str, first_line: int) -> tuple[list, list]:
+    """Every record of the text and the physical line on which each starts."""
     csv.field_size_limit(FIELD_SIZE_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error:
+        return _records_by_line(text, name, delimiter, first_line)
+    # Each record takes at least one line: as many lines as records means one line each, so
+    # the lines are counted without a Python step per record.
+    if reader.line_num == len(records):
+        return records, list(range(first_line, first_line + len(records)))
+    return _records_by_line(text, name, delimiter, first_line)
+
+
+def _records_by_line(text: str, name: str, delimiter: str,
+                     first_line: int) -> tuple[list, list]:
+    """:func:`_records` for values spanning lines, and to point at a malformed record."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
@@ -284,6 +301,11 @@ def _data_rows(
         notes.append(f"ignored {ignored} footer lines after line {starts[end]} "
                      "(report totals and notices after a blank line)")
     width = len(headers)
+    # The usual file: every row as wide as the header and none blank (a blank row's first
+    # cell is blank too), checked with C-level passes over all rows.
+    if end == len(records) and set(map(len, records)) <= {width} \
+            and all(map(str.strip, map(itemgetter(0), records))):
+        return records, starts
     rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []

@@ -179,13 +179,14 @@ class GroupedChange:
     """What one bulk write did to the usage rows of one account (see the module notes).
 
     ``old_value`` and ``new_value`` are nested dicts ``{day: {column: value}}`` (with a
-    feature level between day and columns for feature usage); empty ones are stored as NULL.
+    feature level between day and columns for feature usage), or that JSON already encoded
+    by :func:`encode_rows`; empty ones are stored as NULL.
     """
 
     entity: str
     entity_id: str
-    old_value: Mapping[str, Any] | None
-    new_value: Mapping[str, Any] | None
+    old_value: Mapping[str, Any] | str | None
+    new_value: Mapping[str, Any] | str | None
     op: str = "upsert"
 
 
@@ -203,13 +204,66 @@ def record_grouped_changes(
     """
     _check_origin(origin, actor)
     now = _stored_now(connection)
-    encode = _GROUP_ENCODER.encode
     rows = [
-        (c.entity, c.entity_id, None, c.op, None, encode(c.old_value) if c.old_value else None,
-         encode(c.new_value) if c.new_value else None, now, origin, actor, None, context)
+        (c.entity, c.entity_id, None, c.op, None, _grouped_json(c.old_value),
+         _grouped_json(c.new_value), now, origin, actor, None, context)
         for c in changes if c.old_value or c.new_value
     ]
     return insert_rows(connection, _LOG_TABLE, _LOG_COLUMNS, rows)
+
+
+def _grouped_json(value: Mapping[str, Any] | str | None) -> str | None:
+    if not value:
+        return None
+    return value if isinstance(value, str) else _GROUP_ENCODER.encode(value)
+
+
+def encode_rows(rows: Sequence[Sequence[Any]], key_width: int,
+                columns: Sequence[str]) -> dict[Any, str]:
+    """The JSON text of :func:`nest_rows` for each account, exactly as
+    :func:`record_grouped_changes` would encode it, built without a dict per row.
+
+    A bulk write of 100,000 rows would otherwise spend more time on these texts than on
+    writing the rows: here each column is encoded in one call of the C encoder and each row
+    is one string format. Values are scalars (numbers, text, None).
+    """
+    ordered = sorted(rows, key=itemgetter(*range(key_width)))
+    if not ordered:
+        return {}
+    order = sorted(range(len(columns)), key=lambda at: columns[at])
+    found = [_tokens(ordered, at) for at in (*range(1, key_width),
+                                             *(key_width + at for at in order))]
+    if any(tokens is None for tokens in found):
+        # A value whose JSON holds ", " cannot be cut out of a column's text: go the long way.
+        encode = _GROUP_ENCODER.encode
+        return {account: encode(days)
+                for account, days in nest_rows(ordered, key_width, columns).items()}
+    tokens = cast(list[list[str]], found)
+    key_tokens, value_tokens = tokens[:key_width - 1], tokens[key_width - 1:]
+
+    # '%s: {"active_users": %s, "events": %s, ...}' with the names JSON-encoded (% doubled).
+    fields = ", ".join(_GROUP_ENCODER.encode(columns[at]).replace("%", "%%") + ": %s"
+                       for at in order)
+    leaves = list(map(("%s: {" + fields + "}").__mod__,
+                      zip(*key_tokens[-1:], *value_tokens, strict=True)))
+    accounts = list(map(itemgetter(0), ordered))
+    if key_width == 3:
+        # Features of one day go inside that day's object.
+        days: list[tuple[Any, str]] = []
+        for (account, _), group in groupby(zip(map(itemgetter(0, 1), ordered), key_tokens[0],
+                                               leaves, strict=True), itemgetter(0)):
+            day_rows = list(group)
+            days.append((account, day_rows[0][1] + ": {"
+                         + ", ".join(map(itemgetter(2), day_rows)) + "}"))
+        accounts, leaves = [a for a, _ in days], [text for _, text in days]
+    return {account: "{" + ", ".join(map(itemgetter(1), group)) + "}"
+            for account, group in groupby(zip(accounts, leaves, strict=True), itemgetter(0))}
+
+
+def _tokens(rows: list[Sequence[Any]], at: int) -> list[str] | None:
+    """The JSON of each row's value at ``at``, from one encoding of the whole column."""
+    parts = _GROUP_ENCODER.encode(list(map(itemgetter(at), rows)))[1:-1].split(", ")
+    return parts if len(parts) == len(rows) else None
 
 
 def nest_rows(rows: Sequence[Sequence[Any]], key_width: int,

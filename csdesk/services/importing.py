@@ -24,7 +24,13 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from csdesk.models import Account, Base, ExternalRef, ImportRun
-from csdesk.models.changelog import GroupedChange, nest_rows, place, record_grouped_changes
+from csdesk.models.changelog import (
+    GroupedChange,
+    encode_rows,
+    nest_rows,
+    place,
+    record_grouped_changes,
+)
 from csdesk.models.dialect import fetch_tuples, insert_rows
 from csdesk.services.context import AppContext
 from csdesk.services.settings import REPORTING_CURRENCY, get_setting
@@ -305,9 +311,14 @@ def grouped_changes(bulk: BulkUpsert) -> list[GroupedChange]:
     created = bulk.created
     if missing:
         created = list(map(tuple.__add__, created, repeat((None,) * len(missing))))
-    new = nest_rows(created, width, bulk.value_columns + missing)
+    columns = bulk.value_columns + missing
+    if not bulk.updated:
+        # A first import: only new rows, encoded straight from the tuples.
+        return [GroupedChange(bulk.entity, str(account), None, text)
+                for account, text in sorted(encode_rows(created, width, columns).items())]
 
     old: dict[Any, dict[str, Any]] = {}
+    new = nest_rows(created, width, columns)
     for row, stored in bulk.updated:
         changed = [at for at in range(width, len(row)) if row[at] != stored[at]]
         key = row[:width]
