@@ -51,9 +51,18 @@ def _daily(context: AppContext) -> list[tuple]:
 
 
 def _log(context: AppContext, after: int = 0) -> list[ChangeLogEntry]:
+    """The usage entries of the change log after ``after`` (opening the portfolio may log
+    upkeep of its own)."""
     with context.read() as session:
-        return list(session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.seq > after)
-                                    .order_by(ChangeLogEntry.seq)))
+        return list(session.scalars(select(ChangeLogEntry).where(
+            ChangeLogEntry.seq > after,
+            ChangeLogEntry.entity.in_(("usage_daily", "feature_usage")))
+            .order_by(ChangeLogEntry.seq)))
+
+
+def _last_seq(context: AppContext) -> int:
+    with context.read() as session:
+        return int(session.scalar(select(func.max(ChangeLogEntry.seq))) or 0)
 
 
 def _values(entry: ChangeLogEntry) -> tuple[dict | None, dict | None]:
@@ -71,7 +80,7 @@ def test_daily_usage_upserts_and_logs_each_account(run_cli, book, tmp_path) -> N
     path = tmp_path / "daily.csv"
     path.write_text("Account ID,date,active_users,sessions\n"
                     "acme,2026-01-01,5,7\nacme,2026-01-02,,3\nbolt,2026-01-01,2,2\n")
-    start = max(e.seq for e in _log(book))
+    start = _last_seq(book)
     ids = _ids(book)
 
     report = _import(run_cli, path)
@@ -111,7 +120,7 @@ def test_grouped_entry_holds_changed_and_created_days_only(run_cli, book, tmp_pa
                     "acme,2026-01-01,5,7,100\nacme,2026-01-02,4,3,50\n"
                     "acme,2026-01-03,4,3,50\nbolt,2026-01-01,2,2,9\n")
     _import(run_cli, path)
-    start = max(e.seq for e in _log(book))
+    start = _last_seq(book)
     ids = _ids(book)
 
     # Acme: 01-01 keeps its values, 01-02 changes two of three, 01-03 is not in the file,
@@ -176,7 +185,7 @@ def test_feature_usage_is_logged_by_day_then_feature(run_cli, book, tmp_path) ->
     path.write_text("Subscription ID,Usage Date,Feature Name,Usage Count,Error Count\n"
                     "S1,2026-01-01,export,4,0\nS1,2026-01-01,search,10,1\n"
                     "S1,2026-01-02,export,1,0\n")
-    start = max(e.seq for e in _log(book))
+    start = _last_seq(book)
     acme = _ids(book)["Acme"]
     _import(run_cli, path)
 
@@ -216,3 +225,24 @@ def test_unknown_subscription_and_negative_counts(run_cli, book, tmp_path) -> No
     ]
     with book.read() as session:
         assert session.scalar(select(func.count()).select_from(FeatureUsage)) == 0
+
+
+def test_a_failure_while_logging_leaves_no_usage_rows(run_cli, book, tmp_path,
+                                                      monkeypatch) -> None:
+    path = tmp_path / "daily.csv"
+    path.write_text("Account ID,date,active_users\nacme,2026-01-01,5\nbolt,2026-01-01,2\n")
+    start = _last_seq(book)
+
+    def disk_full(*args, **kwargs):
+        raise OSError("disk full")
+
+    # The rows are already upserted when the change log is written: both must go together.
+    with monkeypatch.context() as patched:
+        patched.setattr("csdesk.services.importing.record_grouped_changes", disk_full)
+        result = run_cli("import", "usage", str(path), "--source", "product")
+    assert result.code != 0
+    assert _daily(book) == []
+    assert _log(book, start) == []
+
+    assert _import(run_cli, path)["tables"]["usage_daily"]["created"] == 2
+    assert len(_daily(book)) == 2

@@ -171,6 +171,9 @@ def _fast_column(spec: FieldSpec, cells: list[str]) -> list[Any] | None:
     ISO date, clean text); None sends it cell by cell through the full parser."""
     try:
         if spec.type in ("int", "score"):
+            if "" in cells and not spec.required:
+                # Empty cells are unknown counts (None); exports leave many.
+                return [int(cell) if cell else None for cell in cells]
             return list(map(int, cells))
         if spec.type == "date":
             return list(map(date.fromisoformat, cells))
