@@ -176,7 +176,7 @@ def measure(context: AppContext, runs: int) -> tuple[float, float, int]:
 def run(quick: bool) -> list[dict[str, Any]]:
     accounts = 200 if quick else 10_000
     with tempfile.TemporaryDirectory(prefix="csdesk-bench-health-") as folder:
-        context = open_context(folder, run_hooks=False)
+        context = open_context(folder)
         try:
             started = time.perf_counter()
             usage_rows = generate(context.portfolio.path, accounts)

@@ -112,7 +112,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
     """The benchmark rows (quick: 20 accounts and a handful of reviews)."""
     accounts = 20 if quick else 200
     with tempfile.TemporaryDirectory(prefix="csdesk-bench-reports-") as folder:
-        context = open_context(folder, run_hooks=False)
+        context = open_context(folder)
         try:
             started = time.perf_counter()
             load_demo(context, DemoOptions(as_of=AS_OF, accounts=accounts))

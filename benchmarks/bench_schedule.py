@@ -80,7 +80,7 @@ def generate(accounts: int, seed: int = 2026) -> dict[Any, list[dict[str, Any]]]
 
 def build_portfolio(home: Path, accounts: int) -> None:
     """Write the generated book with bulk inserts and their change-log rows."""
-    context = open_context(str(home), run_hooks=False)
+    context = open_context(str(home))
     try:
         with context.portfolio.engine.begin() as connection:
             for model, rows in generate(accounts).items():
@@ -130,7 +130,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
         read_rows(home / "portfolio.db")
         baseline, _ = timed(lambda: read_rows(home / "portfolio.db"))
 
-        context = open_context(str(home), run_hooks=False)
+        context = open_context(str(home))
         try:
             schedule_time, schedule = timed(_in_session(
                 context, lambda s, r: touchpoint_schedule(s, AS_OF, r)))

@@ -212,20 +212,20 @@ def test_history_is_daily_for_90_days_then_weekly_on_mondays(context: AppContext
     assert all(d.weekday() == 0 for d, g in rows if g == "weekly")
 
 
-def test_opening_the_portfolio_brings_history_to_today(home) -> None:
+def test_opening_the_portfolio_brings_history_to_the_face_date(home) -> None:
     first = open_context(str(home))
     try:
         with first.write() as session:
             session.add(Account(name="Solo", licensed_seats=3))
     finally:
         first.close()
-    again = open_context(str(home))
+    again = open_context(str(home), D)
     try:
         with again.read() as session:
             days = session.scalars(select(HealthSnapshot.as_of)).all()
     finally:
         again.close()
-    assert days == [date.today()]
+    assert days == [D]
 
 
 def test_a_new_scorecard_restates_history(context: AppContext) -> None:

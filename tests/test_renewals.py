@@ -98,10 +98,10 @@ def ids(context: AppContext) -> dict[str, int]:
                         crm_forecast_value="Best Case"),
             Opportunity(account_id=gamma.id, kind="renewal", name="Gamma renewal",
                         close_date=date(2026, 9, 15), crm_forecast_value="Omitted"),
-            _snapshot(acme.id, date(2026, 3, 30), "green"),
-            _snapshot(beta.id, date(2026, 3, 30), "red"),
+            _snapshot(acme.id, date(2026, 4, 1), "green"),
+            _snapshot(beta.id, date(2026, 4, 1), "red"),
             _snapshot(beta.id, date(2026, 4, 15), "green"),
-            _snapshot(gamma.id, date(2026, 3, 30), "red"),
+            _snapshot(gamma.id, date(2026, 4, 1), "red"),
         ])
         return {"acme": acme.id, "beta": beta.id, "gamma": gamma.id, "delta": delta.id,
                 "acme_contract": acme_contract.id, "gamma_contract": gamma_contract.id}
@@ -317,7 +317,7 @@ def test_a_stale_snapshot_gives_way_to_health_scored_on_the_day(
     # Beta's only snapshot before the as-of date is now a month old: it no longer counts,
     # and the health service scores Beta on 1 April from what the portfolio holds.
     with context.write() as session:
-        session.delete(session.get(HealthSnapshot, (ids["beta"], date(2026, 3, 30))))
+        session.delete(session.get(HealthSnapshot, (ids["beta"], date(2026, 4, 1))))
         session.add(_snapshot(ids["beta"], date(2026, 3, 1), "red"))
     with context.read() as session:
         expected = compute_health(session, date(2026, 4, 1), None, [ids["beta"]])[ids["beta"]]

@@ -35,7 +35,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture
 def demo(demo_home: Path) -> Iterator[AppContext]:
-    context = open_context(str(demo_home), run_hooks=False)
+    context = open_context(str(demo_home))
     try:
         yield context
     finally:

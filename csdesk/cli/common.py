@@ -45,7 +45,7 @@ def as_of(args: argparse.Namespace) -> date:
 
 @contextmanager
 def portfolio(args: argparse.Namespace) -> Iterator[AppContext]:
-    context = open_context(getattr(args, "home", None))
+    context = open_context(getattr(args, "home", None), as_of(args))
     try:
         yield context
     finally:

@@ -81,7 +81,7 @@ _worker_context: AppContext | None = None
 def _start_worker(home: str) -> None:
     global _worker_context
     # The parent has already run the open hooks (health history); workers only read.
-    _worker_context = open_context(home, run_hooks=False)
+    _worker_context = open_context(home)
 
 
 def _run_one(target: ReviewTarget, options: ReviewOptions, folder: Path) -> ReviewOutcome:

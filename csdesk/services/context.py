@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -18,10 +19,6 @@ from csdesk.services.settings import REPORTING_CURRENCY, current_actor, get_sett
 from csdesk.services.unit_of_work import read_session, unit_of_work
 
 logger = logging.getLogger(__name__)
-
-# Work to run each time a portfolio opens (for example bringing health history up to date).
-# Each hook takes the open context.
-ON_OPEN: list[Callable[[AppContext], None]] = []
 
 
 @dataclass
@@ -59,19 +56,21 @@ def load_rates(session: PortfolioSession) -> RateTable:
     return RateTable(reporting, {code: Decimal(rate) for code, rate in rows})
 
 
-def open_context(home: str | None = None, run_hooks: bool = True) -> AppContext:
+def open_context(home: str | None = None, as_of: date | None = None) -> AppContext:
+    """Open the portfolio of ``home``; with ``as_of``, bring health history up to that date."""
     paths = resolve_paths(home)
     portfolio = open_portfolio(paths.portfolio, paths.backups)
     context = AppContext(paths=paths, portfolio=portfolio)
-    if run_hooks:
-        for hook in ON_OPEN:
-            hook(context)
+    if as_of is not None:
+        from csdesk.services.upkeep import bring_up_to_date
+
+        bring_up_to_date(context, as_of, raise_tasks=False)
     return context
 
 
 @contextmanager
-def opened(home: str | None = None) -> Iterator[AppContext]:
-    context = open_context(home)
+def opened(home: str | None = None, as_of: date | None = None) -> Iterator[AppContext]:
+    context = open_context(home, as_of)
     try:
         yield context
     finally:

@@ -71,7 +71,7 @@ from csdesk.models import (
     UsageDaily,
 )
 from csdesk.services.accounts import find_account
-from csdesk.services.context import ON_OPEN, AppContext
+from csdesk.services.context import AppContext
 from csdesk.services.settings import declare, get_setting, set_setting
 
 logger = logging.getLogger(__name__)
@@ -682,18 +682,3 @@ def save_health_config(context: AppContext, document: Mapping[str, Any], as_of: 
         set_setting(session, HEALTH_CONFIG.key, dict(document))
     logger.info("health scorecard saved")
     return backfill_history(context, as_of)
-
-
-# ---- portfolio open -----------------------------------------------------------------------
-
-def _bring_history_up_to_date(context: AppContext) -> None:
-    # Hooks run as the portfolio opens, before any face has chosen a date, so this hook
-    # alone reads the calendar. Derived data: a failure is logged and retried next time.
-    try:
-        ensure_up_to_date(context, date.today())
-    except Exception:
-        logger.exception("health history could not be brought up to date; will retry")
-
-
-if _bring_history_up_to_date not in ON_OPEN:
-    ON_OPEN.append(_bring_history_up_to_date)

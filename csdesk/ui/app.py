@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from csdesk import __version__
 from csdesk.fonts import register_qt_fonts
-from csdesk.services.context import ON_OPEN, AppContext, open_context
+from csdesk.services.context import AppContext, open_context
 from csdesk.ui.background import run_in_background, wait_for_pools
 from csdesk.ui.crash_handler import install_crash_handler
 from csdesk.ui.data_location import home_for_start
@@ -84,18 +84,17 @@ def create_main_window(context: AppContext, as_of: date) -> MainWindow:
 
 
 def run_open_hooks(window: MainWindow) -> None:
-    """Bring derived data up to date (health history and so on) without blocking the window."""
-    if not ON_OPEN:
-        return
+    """Bring derived data up to date (health history, alert tasks) without blocking the window."""
+    from csdesk.services.upkeep import bring_up_to_date
+
     context = window.workspace.context
+    as_of = window.workspace.as_of
 
-    def work() -> int:
-        for hook in ON_OPEN:
-            hook(context)
-        return len(ON_OPEN)
+    def work() -> object:
+        return bring_up_to_date(context, as_of)
 
-    def done(count: int) -> None:
-        logger.info("portfolio brought up to date (%d start-up steps)", count)
+    def done(_report: object) -> None:
+        logger.info("portfolio brought up to %s", as_of.isoformat())
         window.workspace.portfolio_changed.emit()
 
     def failed(error: BaseException) -> None:
@@ -111,7 +110,7 @@ def run_app(args: argparse.Namespace) -> int:
     from csdesk.cli.common import as_of
 
     app = application()
-    context = open_context(home_for_start(getattr(args, "home", None)), run_hooks=False)
+    context = open_context(home_for_start(getattr(args, "home", None)))
     use_settings_in(context.paths.home)
     forced = "dark" if getattr(args, "dark", False) else None
     apply_chosen_theme(forced)

@@ -98,7 +98,7 @@ def render_snapshot(
     from csdesk.ui.theme import DARK, LIGHT, apply_theme
 
     app = application()
-    context = open_context(home)
+    context = open_context(home, as_of)
     errors: list[BaseException] = []
     previous_hook = sys.excepthook
     # A view that breaks while drawing must fail the snapshot now, not after the timeout.

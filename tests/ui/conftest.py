@@ -40,7 +40,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code = cli_main(["--home", str(folder), "demo", "--accounts", str(DEMO_ACCOUNTS),
                      "--as-of", AS_OF.isoformat()])
     assert code == 0
-    context = open_context(str(folder), run_hooks=False)
+    context = open_context(str(folder))
     try:
         backfill_history(context, AS_OF)
     finally:
@@ -56,7 +56,7 @@ def demo_context(demo_template: Path, home: Path) -> Iterator[AppContext]:
         source = demo_template / name
         if source.exists():
             shutil.copy2(source, home / name)
-    context = open_context(str(home), run_hooks=False)
+    context = open_context(str(home))
     try:
         yield context
     finally:

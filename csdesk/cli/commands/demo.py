@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 
 from csdesk.cli.common import add_json, as_of, parse_date_option, portfolio, print_json
 from csdesk.demo import DemoOptions, DemoResult, load_demo
 from csdesk.demo.book import DEFAULT_ACCOUNTS, DEFAULT_SEED
 from csdesk.demo.loader import plural
+from csdesk.services.upkeep import bring_up_to_date, mark_data_arrived
 
 ORDER = 12
+
+# Health history covers the last year of the book (weekly before the last 90 days).
+DEMO_HISTORY_DAYS = 365
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -42,6 +47,9 @@ def run_demo(args: argparse.Namespace) -> int:
     with portfolio(args) as context:
         result = load_demo(context, options, replace=args.replace)
         path = context.portfolio.path
+        # Health history, alert and milestone tasks for the new book, so every view has a past.
+        mark_data_arrived(context, options.as_of - timedelta(days=DEMO_HISTORY_DAYS))
+        bring_up_to_date(context, options.as_of)
     if args.json:
         print_json(result.to_json())
     else:

@@ -20,6 +20,7 @@ from csdesk.services.today import (
     resolve_scope,
     unknown_owner_note,
 )
+from csdesk.services.upkeep import raise_due_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +45,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def print_today(args: argparse.Namespace) -> int:
     """Print the day plan; also what ``csdesk`` prints when no window can open."""
     day = as_of(args)
-    with portfolio(args) as context, context.read() as session:
-        scope = resolve_scope(session, getattr(args, "owner", None),
-                              bool(getattr(args, "show_all", False)))
-        missing = unknown_owner_note(session, scope)
-        plan = plan_day(session, day, load_rates(session), scope)
+    with portfolio(args) as context:
+        # The day's alerts and renewal milestones become tasks before the plan is read.
+        raise_due_tasks(context, day)
+        with context.read() as session:
+            scope = resolve_scope(session, getattr(args, "owner", None),
+                                  bool(getattr(args, "show_all", False)))
+            missing = unknown_owner_note(session, scope)
+            plan = plan_day(session, day, load_rates(session), scope)
     if getattr(args, "json", False):
         print_json(plan.to_json())
         return 0
