@@ -103,7 +103,8 @@ def test_config_shows_domain_defaults(book, run_cli) -> None:
     assert {m["name"]: m["weight"] for m in default["measures"]} == {
         "license_utilisation": 20, "usage_trend": 15, "feature_adoption": 10, "support": 15,
         "sentiment": 15, "engagement": 15, "csm_pulse": 10}
-    assert data["inputs"]["nps_scales"]["1-10"] == {"promoter_min": 9, "detractor_max": 6}
+    # Only 0-10 is NPS by definition; other scales need an explicit mapping (never guessed).
+    assert data["inputs"]["nps_scales"] == {"0-10": {"promoter_min": 9, "detractor_max": 6}}
     assert "scorecard default" in run_cli("health", "config").out
 
 
@@ -143,9 +144,12 @@ def test_nps_on_1_to_10_follows_the_configured_mapping(book, run_cli) -> None:
         data = run_cli("health", "Acme", "--json", *AS_OF).json()
         return next(m for m in data["measures"] if m["name"] == "sentiment")
 
-    assert sentiment()["value"] == 100  # 9 on 1-10 is a promoter by default
+    assert sentiment()["value"] is None  # a 1-10 answer is never guessed: no mapping, no data
+    mapping = [f"{raw}={raw}" for raw in range(1, 11)]
+    assert run_cli("survey-scales", "set", "1-10", *mapping).code == 0
+    assert sentiment()["value"] == 100  # the shared mapping makes 9 a promoter
     assert run_cli("health", "config", "set", "--nps-scale", "1-10:10:7", *AS_OF).code == 0
-    assert sentiment()["value"] == 50  # now a passive: NPS 0
+    assert sentiment()["value"] == 50  # the scorecard's own mapping wins: a passive, NPS 0
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -258,8 +258,13 @@ def test_no_survey_data_at_all_is_no_data_not_zero() -> None:
 
 def test_nps_on_a_1_to_10_scale_counts_through_its_explicit_mapping() -> None:
     answers = (nps(1, 1, 9, low=1), nps(2, 2, 6, low=1), nps(3, 3, 8, low=1))
-    # Default mapping of 1-10: promoter from 9, detractor up to 6 -> NPS 0 -> 50.
-    assert run("sentiment", AccountFacts(D, surveys=answers)).score == 50
+    # Without a mapping a 1-10 answer is not guessed: no data.
+    assert run("sentiment", AccountFacts(D, surveys=answers)).status == "no_data"
+
+    # Mapped like 0-10 (promoter from 9, detractor up to 6): NPS 0 -> 50.
+    usual = load_config({"inputs": {"nps_scales": {
+        "1-10": {"promoter_min": 9, "detractor_max": 6}}}})
+    assert run("sentiment", AccountFacts(D, surveys=answers), config=usual).score == 50
 
     stricter = load_config({"inputs": {"nps_scales": {
         "1-10": {"promoter_min": 10, "detractor_max": 7}}}})

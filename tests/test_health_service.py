@@ -373,3 +373,20 @@ def test_data_added_after_d_leaves_every_figure_as_of_d_unchanged(context: AppCo
         assert figures(context) == before
 
     check()
+
+
+def test_survey_scale_mapping_is_shared_with_the_sentiment_measure(context: AppContext) -> None:
+    from csdesk.services.health import load_health_config, nps_thresholds
+    from csdesk.services.metrics import set_nps_scale_mapping
+
+    with context.read() as session:
+        assert "1-10" not in load_health_config(session).options.nps_scales
+
+    pairs = ["1=0", "2=1", "3=2", "4=3", "5=4", "6=5", "7=6", "8=8", "9=9", "10=10"]
+    with context.write() as session:
+        set_nps_scale_mapping(session, "1-10", pairs)
+    with context.read() as session:
+        scale = load_health_config(session).options.nps_scales["1-10"]
+    # 9 and 10 map to promoters (>= 9); 1..7 map to detractors (<= 6); 8 is passive.
+    assert (scale.promoter_min, scale.detractor_max) == (9, 7)
+    assert nps_thresholds({1: 10, 2: 0}) is None  # not monotone: refused, never guessed

@@ -95,10 +95,10 @@ DEFAULT_DOCUMENT: dict[str, Any] = {
         "key_feature_count": 10,
         # Days between check-ins per tier; "none" is for accounts without a tier.
         "cadence_days": {"1": 14, "2": 30, "3": 90, "none": 90},
-        # NPS answers on another scale than 0-10 count only through an explicit mapping.
+        # NPS answers on another scale than 0-10 count only through an explicit mapping:
+        # here, or the portfolio's survey scales (`csdesk survey-scales`), shared with metrics.
         "nps_scales": {
             "0-10": {"promoter_min": 9, "detractor_max": 6},
-            "1-10": {"promoter_min": 9, "detractor_max": 6},
         },
         # CSAT: the lowest satisfied answer on each known scale (thumbs up/down is 1-2).
         "csat_scales": {"1-5": 4, "1-3": 3, "1-10": 9, "1-2": 2},

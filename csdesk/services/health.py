@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any, cast
@@ -26,7 +26,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from csdesk.health.config import HealthConfig, InputOptions, load_config
+from csdesk.health.config import HealthConfig, InputOptions, NpsScale, load_config
 from csdesk.health.facts import (
     AccountFacts,
     AccountProfile,
@@ -72,6 +72,7 @@ from csdesk.models import (
 )
 from csdesk.services.accounts import find_account
 from csdesk.services.context import AppContext
+from csdesk.services.metrics import nps_scale_mappings
 from csdesk.services.settings import declare, get_setting, set_setting
 
 logger = logging.getLogger(__name__)
@@ -90,8 +91,33 @@ SET_BASED_DAYS = 3
 
 
 def load_health_config(session: Session) -> HealthConfig:
-    """The portfolio's health configuration (DOMAIN.md's defaults where nothing is set)."""
-    return load_config(get_setting(session, HEALTH_CONFIG.key))
+    """The portfolio's health configuration (DOMAIN.md's defaults where nothing is set).
+
+    NPS scales mapped with ``csdesk survey-scales`` (the mapping the metrics use) count in the
+    sentiment measure too, unless the health configuration maps that scale itself.
+    """
+    config = load_config(get_setting(session, HEALTH_CONFIG.key))
+    shared = {
+        f"{low}-{high}": scale
+        for (low, high), mapping in nps_scale_mappings(session).items()
+        if (scale := nps_thresholds(mapping)) is not None
+    }
+    merged = {**shared, **config.options.nps_scales}
+    return replace(config, options=replace(config.options, nps_scales=merged))
+
+
+def nps_thresholds(mapping: Mapping[int, int]) -> NpsScale | None:
+    """Promoter and detractor thresholds of a raw-answer -> 0-10 mapping, if it is monotone."""
+    ordered = sorted(mapping.items())
+    if any(later < earlier for (_, earlier), (_, later) in zip(ordered, ordered[1:])):
+        logger.warning("NPS scale mapping %s is not monotone; the health score ignores it",
+                       ordered)
+        return None
+    promoters = [raw for raw, nps in ordered if nps >= 9]
+    detractors = [raw for raw, nps in ordered if nps <= 6]
+    highest = ordered[-1][0]
+    return NpsScale(promoter_min=promoters[0] if promoters else highest + 1,
+                    detractor_max=detractors[-1] if detractors else ordered[0][0] - 1)
 
 
 def stored_health_document(session: Session) -> dict[str, Any] | None:
