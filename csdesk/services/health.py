@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from itertools import pairwise
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, update
@@ -109,7 +110,7 @@ def load_health_config(session: Session) -> HealthConfig:
 def nps_thresholds(mapping: Mapping[int, int]) -> NpsScale | None:
     """Promoter and detractor thresholds of a raw-answer -> 0-10 mapping, if it is monotone."""
     ordered = sorted(mapping.items())
-    if any(later < earlier for (_, earlier), (_, later) in zip(ordered, ordered[1:])):
+    if any(later < earlier for (_, earlier), (_, later) in pairwise(ordered)):
         logger.warning("NPS scale mapping %s is not monotone; the health score ignores it",
                        ordered)
         return None
