@@ -20,9 +20,13 @@ class SyncStatus:
 
 
 def pending_change_count(session: Session) -> int:
-    """Change-log rows not yet pushed to a CRM (``pushed_at`` is empty)."""
+    """The user's own edits not yet pushed to a CRM.
+
+    Rows written by imports, sync, the demo book or csdesk itself (health history, alert
+    tasks) came from elsewhere or are derived, so they are not waiting to be pushed.
+    """
     stmt = select(func.count()).select_from(ChangeLogEntry).where(
-        ChangeLogEntry.pushed_at.is_(None)
+        ChangeLogEntry.pushed_at.is_(None), ChangeLogEntry.origin == "user"
     )
     return int(session.scalar(stmt) or 0)
 
