@@ -202,3 +202,14 @@ def test_encoded_rows_are_the_json_of_the_nested_rows(key_width: int, columns: l
     # Byte for byte what the log stores for the same values given as dicts.
     assert encoded == {account: json.dumps(days, ensure_ascii=False, sort_keys=True)
                        for account, days in nested.items()}
+
+
+def test_pending_changes_are_the_users_own_unpushed_edits(context: AppContext) -> None:
+    from csdesk.services.status import pending_change_count
+
+    with context.write(origin="import") as session:
+        session.add(Account(name="Imported"))
+    with context.write(origin="user") as session:
+        session.add(Account(name="Typed by hand"))
+    with context.read() as session:
+        assert pending_change_count(session) == 1
