@@ -11,7 +11,12 @@ import pytest
 from csdesk.models import Account, Activity, Contract, CurrencyRate, HealthSnapshot
 from csdesk.money import Money
 from csdesk.services.context import AppContext, load_rates
-from csdesk.services.portfolio_rows import load_first_rows, load_portfolio_rows
+from csdesk.services.portfolio_rows import (
+    PortfolioRow,
+    load_first_rows,
+    load_portfolio_rows,
+    load_portfolio_table,
+)
 
 AS_OF = date(2026, 6, 30)
 
@@ -101,12 +106,16 @@ def test_first_rows_are_the_head_of_every_row(context: AppContext, book: dict[st
     with context.read() as session:
         rates = load_rates(session)
         every = load_portfolio_rows(session, AS_OF, rates)
+        table = load_portfolio_table(session, AS_OF, rates)
         first, total = load_first_rows(session, AS_OF, rates, 2)
         nothing, _ = load_first_rows(session, AS_OF, rates, 0)
         one = load_portfolio_rows(session, AS_OF, rates, book["beta"])
 
+    # The table's plain rows hold the same values, in the same order.
+    assert [PortfolioRow._make(values) for values in table] == every
+    assert type(table[0]) is tuple
     assert total == 4
-    assert first == every[:2]
-    assert [r.name for r in first] == ["acme corp", "Beta Ltd"]
+    assert first == table[:2]
+    assert [PortfolioRow._make(values).name for values in first] == ["acme corp", "Beta Ltd"]
     assert nothing == []
     assert one == [every[1]]

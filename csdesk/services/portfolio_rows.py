@@ -1,12 +1,18 @@
 """The portfolio table's rows, read in two set-based queries so 100,000 accounts load fast.
 
 ``list_accounts`` builds one ORM object per account; the window's portfolio table needs only a
-few columns per account but for every account at once. This service reads the accounts with
-their latest health snapshots and last touch in one Core select, their contracts in a second
-one (both in account order, so they are merged without grouping), and keeps the values as the
-driver returns them wherever it can: dates are compared as ISO text, money is summed in integer
-minor units and becomes one exact Decimal per account. ARR follows :mod:`csdesk.revenue` and the
-next renewal comes from :mod:`csdesk.renewals.schedule`, the same rules everything else uses.
+few columns per account but for every account at once. This service reads the contracts in one
+Core select, in account order, and sums up each account's ARR and next renewal as they stream
+by; then the accounts with their latest health snapshots and last touch in a second select.
+It keeps the values as the driver returns them wherever it can: dates are compared as ISO
+text, money is summed in integer minor units and becomes one exact Decimal per account. ARR
+follows :mod:`csdesk.revenue` and the next renewal comes from :mod:`csdesk.renewals.schedule`,
+the same rules everything else uses.
+
+The table takes its rows as plain tuples in :class:`PortfolioRow`'s field order
+(:func:`load_portfolio_table`): Python's garbage collector stops tracking an exact tuple of
+plain values but never a named tuple, and 100,000 tracked rows would more than double every
+later full collection, a stall of the whole window each time.
 
 The table can show its first screenful before the rest is read: :func:`load_first_rows` reads
 the names alone, picks the first rows in the table's default order (by name) and reads only
@@ -17,10 +23,12 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, String, and_, func, select, type_coerce
@@ -72,6 +80,12 @@ class PortfolioRow(NamedTuple):
         return Money(self.arr_amount, self.arr_currency)
 
 
+# Where each PortfolioRow field sits in a plain row tuple.
+FIELDS = {field: number for number, field in enumerate(PortfolioRow._fields)}
+
+PlainRow = tuple[Any, ...]
+
+
 def name_key(name: str) -> str:
     """The order of account names in the portfolio table (any case, any script)."""
     return name.casefold()
@@ -89,19 +103,30 @@ def load_portfolio_rows(
         account_id: only this account (the account workspace's header).
 
     Returns:
-        Rows ordered by :func:`name_key` of the account name, then by id.
+        Rows ordered by :func:`name_key` of the account name (ties: by the lower-case name,
+        then by id).
+    """
+    return [PortfolioRow._make(values)
+            for values in load_portfolio_table(session, as_of, rates, account_id)]
+
+
+def load_portfolio_table(
+    session: Session, as_of: date, rates: RateTable, account_id: int | None = None
+) -> list[PlainRow]:
+    """:func:`load_portfolio_rows` as plain tuples in the field order of :class:`PortfolioRow`.
+
+    ``PortfolioRow._make(values)`` turns one into a row; ``FIELDS`` gives each field's place.
     """
     only = None if account_id is None else (account_id,)
     rows = _read_rows(session, as_of, rates, only)
-    rows.sort(key=_row_name_key)  # stable: rows come in id order, so ties stay by id
     logger.debug("portfolio rows loaded: %d accounts", len(rows))
     return rows
 
 
 def load_first_rows(
     session: Session, as_of: date, rates: RateTable, count: int
-) -> tuple[list[PortfolioRow], int]:
-    """The first ``count`` rows of :func:`load_portfolio_rows`, read without the others.
+) -> tuple[list[PlainRow], int]:
+    """The first ``count`` rows of :func:`load_portfolio_table`, read without the others.
 
     Only the names of the other accounts are read, to find which rows come first.
 
@@ -112,44 +137,76 @@ def load_first_rows(
         count: how many rows (at most ``FIRST_ROWS_MAX``).
 
     Returns:
-        The rows, in the same order as :func:`load_portfolio_rows`, and the number of accounts.
+        The rows (plain tuples), in the same order as :func:`load_portfolio_table`, and the
+        number of accounts.
     """
     if not 0 <= count <= FIRST_ROWS_MAX:
         raise ValueError(f"count must be between 0 and {FIRST_ROWS_MAX}, not {count}")
     names = session.connection().execute(
-        select(Account.id, Account.name).order_by(Account.id)).all()
-    first = heapq.nsmallest(count, names, key=_row_name_key)  # stable, as sort() is
+        select(Account.id, Account.name).order_by(*_NAME_ORDER))
+    # Streamed: only the ``count`` first names are ever held, not 100,000 row objects.
+    counted = _Counted(names)
+    first = heapq.nsmallest(count, counted, key=_row_name_key)  # stable, as sort() is
     rows = _read_rows(session, as_of, rates, [account_id for account_id, _ in first])
-    rows.sort(key=_row_name_key)
-    return rows, len(names)
+    return rows, counted.count
 
 
 def _row_name_key(row: Any) -> str:
     return name_key(row[1])
 
 
+# The order both reads start from: close to name_key's, and the same for ties.
+_NAME_ORDER = (func.lower(Account.name), Account.id)
+
+
+class _Counted:
+    """Passes items through and counts them."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            self.count += 1
+            yield item
+
+
 def _read_rows(
     session: Session, as_of: date, rates: RateTable, only: Collection[int] | None
-) -> list[PortfolioRow]:
+) -> list[PlainRow]:
     connection = session.connection()
-    accounts = connection.execute(_accounts_statement(as_of, only))
-    contracts = connection.execute(_contracts_statement(only))
-    arr_of = _ArrCalculator(as_of, rates)
+    money = _contract_figures(connection.execute(_contracts_statement(only)), as_of, rates)
+    no_contract = (*_ArrCalculator(as_of, rates)(()), None)
 
     rows = []
     for (key, name, owner, tier, segment, stage, score, band, status, earlier_score,
-         touch), mine in _merge_by_account(accounts, contracts):
+         touch) in connection.execute(_accounts_statement(as_of, only)):
         trend, points = _trend(score, earlier_score)
-        arr_amount, arr_currency, arr_reporting, problem = arr_of(mine)
-        renewal = _next_renewal(mine, as_of)
-        rows.append(PortfolioRow(
+        arr_amount, arr_currency, arr_reporting, problem, renewal = money.get(key, no_contract)
+        rows.append((
             key, name, owner, tier, segment, stage,
             score, band, status, trend, points,
             arr_amount, arr_currency, arr_reporting, problem,
             renewal, None if renewal is None else (renewal - as_of).days,
             None if touch is None else date.fromisoformat(touch),
         ))
+    # SQLite gave them in ASCII lower-case order, nearly this one already, so the sort is a
+    # single quick pass rather than a long hold of the interpreter while the window waits.
+    rows.sort(key=_row_name_key)  # stable: ties stay in SQLite's order
     return rows
+
+
+def _contract_figures(
+    contracts: Iterable[Any], as_of: date, rates: RateTable
+) -> dict[int, tuple[Any, ...]]:
+    """Each account's ARR figures and next renewal, from its contracts in account order."""
+    arr_of = _ArrCalculator(as_of, rates)
+    figures = {}
+    for key, rows in groupby(contracts, key=itemgetter(0)):
+        mine = [_ContractRow(*row) for row in rows]
+        figures[key] = (*arr_of(mine), _next_renewal(mine, as_of))
+    return figures
 
 
 def _iso(column: Any) -> Any:
@@ -201,7 +258,7 @@ def _accounts_statement(
                              now.as_of == _latest_snapshot_day(as_of)))
         .outerjoin(before, and_(before.account_id == Account.id,
                                 before.as_of == _latest_snapshot_day(earlier)))
-        .order_by(Account.id)
+        .order_by(*_NAME_ORDER)
     )
     if only is not None:
         stmt = stmt.where(Account.id.in_(only))
@@ -232,29 +289,6 @@ def _contracts_statement(only: Collection[int] | None) -> Select[*tuple[Any, ...
     if only is not None:
         stmt = stmt.where(Contract.account_id.in_(only))
     return stmt
-
-
-_NO_CONTRACTS: tuple[_ContractRow, ...] = ()
-
-
-def _merge_by_account(
-    accounts: Any, contracts: Any
-) -> Iterator[tuple[Any, Sequence[_ContractRow]]]:
-    """Each account row with its contracts; both inputs are ordered by account id."""
-    pending = iter(contracts)
-    contract = next(pending, None)
-    for account in accounts:
-        key = account[0]
-        while contract is not None and contract[0] < key:  # an orphan: skipped
-            contract = next(pending, None)
-        if contract is None or contract[0] != key:
-            yield account, _NO_CONTRACTS
-            continue
-        mine = []
-        while contract is not None and contract[0] == key:
-            mine.append(_ContractRow(*contract))
-            contract = next(pending, None)
-        yield account, mine
 
 
 def _trend(score: float | None, earlier: float | None) -> tuple[str | None, float | None]:

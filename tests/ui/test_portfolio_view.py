@@ -22,8 +22,8 @@ def _view(qtbot, context) -> PortfolioView:
 
 
 def _column(view: PortfolioView, column: int) -> list[str]:
-    proxy = view.proxy
-    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+    model = view.model
+    return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
 def test_rows_show_the_portfolio_figures(qtbot, context) -> None:
@@ -38,7 +38,7 @@ def test_rows_show_the_portfolio_figures(qtbot, context) -> None:
     assert _column(view, M.DAYS_LEFT) == ["185", "1", "—"]
     assert _column(view, M.TIER) == ["1 · High touch", "2 · Mid touch", "3 · Tech touch"]
     assert view.summary.text() == "3 accounts"
-    assert view.proxy.index(0, M.HEALTH).data(M.BAND_ROLE) == "green"
+    assert view.model.index(0, M.HEALTH).data(M.BAND_ROLE) == "green"
 
 
 def test_sorting_uses_native_values_with_blanks_last(qtbot, context) -> None:
@@ -52,7 +52,7 @@ def test_sorting_uses_native_values_with_blanks_last(qtbot, context) -> None:
     assert _column(view, M.NAME) == ["Beta GmbH", "Acme Corp", "Gamma KK"]
     view.table.sortByColumn(M.DAYS_LEFT, Qt.SortOrder.DescendingOrder)
     assert _column(view, M.NAME) == ["Acme Corp", "Beta GmbH", "Gamma KK"]
-    assert view.proxy.index(0, M.ARR).data(M.SORT_ROLE) == 120000
+    assert view.model.index(0, M.ARR).data(M.SORT_ROLE) == 120000
 
 
 def test_filters_by_tier_csm_renewal_window_and_text(qtbot, context) -> None:
@@ -83,7 +83,7 @@ def test_saved_views_come_back(qtbot, context) -> None:
     view.set_filter(PortfolioFilter(text="", tier=1))
     view.save_view("Tier one")
     view.clear_filters()
-    assert view.proxy.rowCount() == 3
+    assert view.model.rowCount() == 3
 
     again = _view(qtbot, context)
     position = again.views_box.findData("Tier one")
@@ -97,13 +97,75 @@ def test_activating_a_row_opens_the_account(qtbot, context) -> None:
     ids = build_three_accounts(context)
     view = _view(qtbot, context)
     with qtbot.waitSignal(view.workspace.account_requested) as signal:
-        view.table.activated.emit(view.proxy.index(1, M.NAME))
+        view.table.activated.emit(view.model.index(1, M.NAME))
     assert signal.args == [ids["beta"]]
 
 
-def test_models_pass_the_model_tester(qtbot, qtmodeltester, context) -> None:
+def test_model_passes_the_model_tester(qtbot, qtmodeltester, context) -> None:
     build_three_accounts(context)
     view = _view(qtbot, context)
     qtmodeltester.check(view.model)
-    view.set_filter(PortfolioFilter(text="a"))
-    qtmodeltester.check(view.proxy)
+    view.set_filter(PortfolioFilter(text="gmb"))
+    assert view.model.rowCount() == 1
+    qtmodeltester.check(view.model)
+
+
+def test_first_screenful_shows_first_then_the_rest_arrives_in_one_insert(
+        qtbot, context, monkeypatch) -> None:
+    from csdesk.ui.views import portfolio_view
+
+    build_three_accounts(context)
+    monkeypatch.setattr(portfolio_view, "FIRST_SCREENFUL", 2)
+    view = PortfolioView(Workspace(context, AS_OF))
+    qtbot.addWidget(view)
+    resets, inserts, summaries = [], [], []
+    view.model.modelReset.connect(lambda: resets.append(view.model.rowCount()))
+    view.model.rowsInserted.connect(lambda parent, first, last: inserts.append((first, last)))
+    view.model.rowsAboutToBeInserted.connect(lambda *args: summaries.append(view.summary.text()))
+    # Beta is picked as soon as the first screenful shows, while the rest is being read.
+    view.model.modelReset.connect(lambda: view.table.selectRow(1))
+
+    view.show()
+    wait_loaded(qtbot, view)
+
+    assert resets == [2]  # the first screenful, then no second reset
+    assert inserts == [(2, 2)]
+    assert summaries == ["Showing the first 2 of 3 accounts; reading the rest…"]
+    assert _column(view, M.NAME) == ["Acme Corp", "Beta GmbH", "Gamma KK"]
+    assert view.selected_account_ids() == [view.model.row_at(1).id]
+    assert view.model.row_at(1).name == "Beta GmbH"
+    assert view.summary.text() == "3 accounts"
+
+
+def test_sorting_keeps_the_selection_and_the_filter(qtbot, qtmodeltester, context) -> None:
+    ids = build_three_accounts(context)
+    view = _view(qtbot, context)
+    view.table.selectRow(0)  # Acme
+    view.set_filter(PortfolioFilter(owner="Ana Ito"))
+    assert _column(view, M.NAME) == ["Acme Corp", "Gamma KK"]
+    view.table.selectRow(1)  # Gamma
+
+    view.table.sortByColumn(M.ARR, Qt.SortOrder.AscendingOrder)
+    assert _column(view, M.NAME) == ["Gamma KK", "Acme Corp"]  # $0, then $120,000
+    assert view.selected_account_ids() == [ids["gamma"]]
+    qtmodeltester.check(view.model)
+
+    view.clear_filters()
+    assert _column(view, M.NAME) == ["Gamma KK", "Beta GmbH", "Acme Corp"]
+    assert view.summary.text() == "3 accounts"
+
+
+def test_typing_narrows_and_deleting_widens(qtbot, context) -> None:
+    build_three_accounts(context)
+    view = _view(qtbot, context)
+
+    for text, names in (("a", ["Acme Corp", "Beta GmbH", "Gamma KK"]),  # Ana Ito owns Gamma
+                        ("am", ["Gamma KK"]),
+                        ("amx", []),
+                        ("a", ["Acme Corp", "Beta GmbH", "Gamma KK"]),
+                        ("ben", ["Beta GmbH"]),  # the CSM's name matches too
+                        ("BEN O", ["Beta GmbH"])):
+        view.set_filter(PortfolioFilter(text=text))
+        assert _column(view, M.NAME) == names, text
+    view.set_filter(PortfolioFilter(text="a", tier=3))
+    assert _column(view, M.NAME) == ["Gamma KK"]

@@ -1,4 +1,8 @@
-"""Portfolio: every account in one sortable, filterable table, smooth at 100,000 rows."""
+"""Portfolio: every account in one sortable, filterable table, smooth at 100,000 rows.
+
+The first load shows the first screenful of accounts (in the table's default order) as soon as
+it is read, then reads every account in the background and appends the rest in one insert.
+"""
 
 from __future__ import annotations
 
@@ -22,14 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from csdesk.services.context import load_rates
-from csdesk.services.portfolio_rows import PortfolioRow, load_portfolio_rows
+from csdesk.services.portfolio_rows import PlainRow, load_first_rows, load_portfolio_table
 from csdesk.ui import formatting as fmt
 from csdesk.ui.qtmodels.portfolio_table_model import (
     PortfolioFilter,
-    PortfolioFilterProxyModel,
+    PortfolioRowSet,
     PortfolioTableModel,
 )
-from csdesk.ui.qtmodels.record_table_model import sort_rows
 from csdesk.ui.views.view_page import ViewPage
 from csdesk.ui.widgets.health_badge_delegate import HealthBadgeDelegate
 from csdesk.ui.workspace import Workspace
@@ -38,6 +41,7 @@ from csdesk.vocabulary import JOURNEY_STAGES, TIER_LABELS
 logger = logging.getLogger(__name__)
 
 TEXT_FILTER_DELAY_MS = 150
+FIRST_SCREENFUL = 200  # rows shown before every account is read (taller than any screen)
 SAVED_VIEWS_KEY = "portfolio/saved_views"
 RENEWAL_WINDOWS = ((30, "Renewing in 30 days"), (90, "Renewing in 90 days"),
                    (180, "Renewing in 180 days"), (365, "Renewing in 12 months"))
@@ -51,19 +55,14 @@ COLUMN_WIDTHS = {
 }
 
 
-def _sorted_rows(rows: list[PortfolioRow], column: int, descending: bool) -> list[PortfolioRow]:
-    """The rows in the table's current order (run in the worker, so the reset is instant)."""
-    return sort_rows(rows, PortfolioTableModel.COLUMNS[column].sort_value, descending)
-
-
 class PortfolioView(ViewPage):
     TITLE = "Portfolio"
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
         self.model = PortfolioTableModel(self)
-        self.proxy = PortfolioFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
+        self._generation = 0  # the latest load; results of earlier ones are dropped
+        self._reading_total: int | None = None  # accounts in all, while the first are shown
         self._build_filters()
         self._build_table()
 
@@ -140,7 +139,9 @@ class PortfolioView(ViewPage):
 
     def _build_table(self) -> None:
         table = QTableView()
-        table.setModel(self.proxy)
+        # No proxy: the model sorts and filters itself, and a proxy would turn each painted
+        # cell's one multiData() call back into seven data() calls.
+        table.setModel(self.model)
         table.setAccessibleName("Accounts")
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -175,24 +176,56 @@ class PortfolioView(ViewPage):
     # -- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        as_of = self.workspace.as_of
-        header = self.table.horizontalHeader()
-        column = header.sortIndicatorSection()
-        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        self._generation += 1
+        generation, as_of = self._generation, self.workspace.as_of
+        sorted_by = (self.model.sort_column, self.model.sort_descending)
+        if self.model.total_count() or sorted_by != PortfolioTableModel.DEFAULT_SORT:
+            self._load_every_row(generation)
+            return
+
+        # Nothing shown yet: the first screenful first, so the table is usable at once.
         self.summary.setText("Loading accounts…")
 
-        def read(session: Any) -> list[PortfolioRow]:
-            rows = load_portfolio_rows(session, as_of, load_rates(session))
-            return _sorted_rows(rows, column, descending)
+        def read_first(session: Any) -> tuple[list[PlainRow], int]:
+            return load_first_rows(session, as_of, load_rates(session), FIRST_SCREENFUL)
 
-        self.workspace.load(read, self._on_rows_loaded, self, "load the portfolio",
-                            on_error=self._on_load_failed)
+        self.workspace.load(read_first, lambda result: self._on_first_rows(generation, *result),
+                            self, "load the portfolio", on_error=self._on_load_failed)
 
-    def _on_rows_loaded(self, rows: list[PortfolioRow]) -> None:
+    def _on_first_rows(self, generation: int, rows: list[PlainRow], total: int) -> None:
+        if generation != self._generation:
+            return
         self.model.set_rows(rows)
-        self._fill_owner_box(rows)
-        if not self.current_filter().is_empty():
-            self._apply_filter()
+        if len(rows) == total:  # that was every account
+            self._show_every_row()
+            return
+        self._reading_total = total
+        self._update_summary()
+        self._load_every_row(generation)
+
+    def _load_every_row(self, generation: int) -> None:
+        as_of = self.workspace.as_of
+        sorted_by = (self.model.sort_column, self.model.sort_descending)
+        if not self.model.total_count():
+            self.summary.setText("Loading accounts…")
+
+        def read(session: Any) -> PortfolioRowSet:
+            # Sort values and search text are made here, off the GUI thread.
+            rows = load_portfolio_table(session, as_of, load_rates(session))
+            return PortfolioRowSet.prepared(rows, sorted_by)
+
+        self.workspace.load(read, lambda rows: self._on_rows_loaded(generation, rows),
+                            self, "load the portfolio", on_error=self._on_load_failed)
+
+    def _on_rows_loaded(self, generation: int, rows: PortfolioRowSet) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_rows(rows)
+        self._show_every_row()
+
+    def _show_every_row(self) -> None:
+        self._reading_total = None
+        self._fill_owner_box()
         self._update_summary()
         self.finish_loading()
 
@@ -203,13 +236,12 @@ class PortfolioView(ViewPage):
         feedback.show_error(self, error, "load the portfolio")
         self.finish_loading()
 
-    def _fill_owner_box(self, rows: list[PortfolioRow]) -> None:
+    def _fill_owner_box(self) -> None:
         chosen = self.owner_box.currentData()
-        owners = sorted({r.owner for r in rows if r.owner}, key=str.casefold)
         self.owner_box.blockSignals(True)
         self.owner_box.clear()
         self.owner_box.addItem("Any CSM", None)
-        for owner in owners:
+        for owner in self.model.owners():
             self.owner_box.addItem(owner, owner)
         self.owner_box.setCurrentIndex(max(0, self.owner_box.findData(chosen)))
         self.owner_box.blockSignals(False)
@@ -248,11 +280,16 @@ class PortfolioView(ViewPage):
 
     def _apply_filter(self) -> None:
         self._debounce.stop()
-        self.proxy.apply_filter(self.current_filter(), self.workspace.as_of)
+        self.model.apply_filter(self.current_filter())
         self._update_summary()
 
     def _update_summary(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.total_count()
+        shown, total = self.model.rowCount(), self.model.total_count()
+        if self._reading_total is not None:
+            part = "" if shown == total else f"{fmt.number(shown)} of "
+            self.summary.setText(f"Showing {part}the first {fmt.number(total)} of "
+                                 f"{fmt.number(self._reading_total)} accounts; reading the rest…")
+            return
         if total == 0:
             self.summary.setText(
                 "No accounts yet. Run “csdesk demo” for a demo book, or import your own.")
@@ -317,9 +354,9 @@ class PortfolioView(ViewPage):
     # -- opening ----------------------------------------------------------------------------
 
     def _on_table_activated(self, index: QModelIndex) -> None:
-        row = self.proxy.row_at(index.row())
+        row = self.model.row_at(index.row())
         self.workspace.account_requested.emit(row.id)
 
     def selected_account_ids(self) -> list[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
-        return [self.proxy.row_at(r).id for r in sorted(rows)]
+        return [self.model.row_at(r).id for r in sorted(rows)]
