@@ -1,8 +1,20 @@
 """The window at scale: 100,000 accounts in the portfolio view, and a PDF export beside it.
 
-Figures: time from asking for the portfolio to the first paint of its rows, time to sort, time
-per filter keystroke, and the longest stall of the GUI thread (a 10 ms heartbeat timer) while
-business reviews render in worker processes. Each has a baseline measured in the same run.
+Figures, each with a baseline measured in the same run:
+
+- first paint: from showing the portfolio to the end of the first paint of real rows (the
+  first screenful, in the table's default order; the table can be scrolled, selected and
+  opened from then on), against a plain select of the account columns;
+- every row loaded: until all accounts are in the table (the rest arrive in one insert),
+  and the longest stall of the GUI thread meanwhile (a 10 ms heartbeat timer), against the
+  same timer with nothing running;
+- sort: by ARR, and the slowest of every column, against Python's ``sorted()`` on one key;
+- filter: the slowest keystroke of typing and deleting a search, against the substring test
+  alone;
+- export: the longest GUI stall while business reviews render in worker processes.
+
+The clock waits in Qt's event loop, never in a Python polling loop, so the worker threads
+compete with the GUI thread only as they would in the application.
 
 Usage: ``python -m benchmarks.bench_ui [--quick]``
 """
@@ -18,7 +30,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +40,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from csdesk.models import Account, Contract, HealthSnapshot  # noqa: E402
+from csdesk.models import Account, Activity, Contract, HealthSnapshot  # noqa: E402
 from csdesk.models.changelog import Change, record_changes  # noqa: E402
 from csdesk.services.context import AppContext, open_context  # noqa: E402
 
@@ -36,12 +50,21 @@ OWNERS = ("Ana Ito", "Ben Okoro", "Chloé Martin", "Dev Patel", "Eva Novak", "Fe
 WORDS = ("Acme", "Northwind", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark",
          "Wayne", "Tyrell", "Cyberdyne", "Soylent", "Wonka", "Gringotts", "株式会社", "Müller")
 STAGES = ("onboard", "adopt", "value", "renew", "expand", "advocate")
+ACTIVITIES_PER_ACCOUNT = 2
+# Typing a search, then deleting it again: the widening keystrokes cost the most.
+KEYSTROKES = ("a", "ac", "acm", "acme", "acme ", "acme 1", "acme ", "acme", "acm", "ac", "a", "")
+HEARTBEAT_MS = 10
+STALL_GOAL_S = 0.1
+FULL_LOAD_GOAL_S = 3.0
 
 
 def build_portfolio(context: AppContext, accounts: int, seed: int = 7) -> None:
-    """Accounts with one contract each and two health snapshots, in set-based inserts."""
+    """Accounts with one contract, two health snapshots and two activities each, set-based."""
     rng = random.Random(seed)
-    account_rows, contract_rows, snapshot_rows = [], [], []
+    account_rows: list[dict[str, Any]] = []
+    contract_rows: list[dict[str, Any]] = []
+    snapshot_rows: list[dict[str, Any]] = []
+    activity_rows: list[dict[str, Any]] = []
     for number in range(1, accounts + 1):
         account_rows.append({
             "id": number, "client_id": f"bench-a-{number}",
@@ -62,17 +85,24 @@ def build_portfolio(context: AppContext, accounts: int, seed: int = 7) -> None:
             snapshot_rows.append({"account_id": number, "as_of": day, "granularity": "daily",
                                   "status": "scored", "score": score, "band": band,
                                   "scorecard": "default", "measures": "[]"})
+        for _ in range(ACTIVITIES_PER_ACCOUNT):
+            key = len(activity_rows) + 1
+            activity_rows.append({
+                "id": key, "client_id": f"bench-t-{key}", "account_id": number,
+                "kind": "call", "summary": "Check-in",
+                "occurred_on": AS_OF - timedelta(days=rng.randint(-10, 200)),
+            })
 
     with context.portfolio.engine.begin() as connection:
         connection.execute(insert(Account), account_rows)
         connection.execute(insert(Contract), contract_rows)
         connection.execute(insert(HealthSnapshot), snapshot_rows)
+        connection.execute(insert(Activity), activity_rows)
         record_changes(connection, [
-            Change("account", str(r["id"]), "create", client_id=r["client_id"])
-            for r in account_rows
-        ] + [
-            Change("contract", str(r["id"]), "create", client_id=r["client_id"])
-            for r in contract_rows
+            Change(entity, str(r["id"]), "create", client_id=r["client_id"])
+            for entity, rows in (("account", account_rows), ("contract", contract_rows),
+                                 ("activity", activity_rows))
+            for r in rows
         ], origin="import", actor="benchmark")
 
 
@@ -85,54 +115,110 @@ def _baseline_rows(context: AppContext) -> float:
     return time.perf_counter() - started
 
 
-class _PaintWatch:
-    """Notes the time of each paint of a widget (the table's viewport)."""
+class _Heartbeat:
+    """A timer on the GUI thread every 10 ms; a late tick means the thread was stalled."""
 
-    def __init__(self, widget: Any) -> None:
-        from PySide6.QtCore import QEvent, QObject
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
 
-        self.times: list[float] = []
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+
+    def start(self) -> None:
+        self.ticks.clear()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def longest_stall(self) -> float:
+        """The longest gap between ticks beyond the timer's own interval, in seconds."""
+        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+        return max(0.0, max(gaps, default=0.0) - HEARTBEAT_MS / 1000)
+
+
+def _run_until(done: Callable[[], bool], timeout: float = 600.0) -> None:
+    """Run Qt's event loop (waiting in Qt, not in Python) until ``done()`` holds."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout
+    check = QTimer()
+    check.setInterval(HEARTBEAT_MS)
+    check.timeout.connect(lambda: loop.quit() if done() or time.monotonic() > deadline
+                          else None)
+    check.start()
+    if not done():
+        loop.exec()
+    check.stop()
+    if not done():
+        raise TimeoutError("the window did not finish in time")
+
+
+class _FirstPaintWatch:
+    """Notes when the first paint of the table showing real rows has finished."""
+
+    def __init__(self, viewport: Any, model: Any) -> None:
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        self.at: float | None = None
         watch = self
+
+        def painted() -> None:
+            if watch.at is None:
+                watch.at = time.perf_counter()
 
         class Filter(QObject):
             def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
-                if event.type() == QEvent.Type.Paint:
-                    watch.times.append(time.perf_counter())
+                if event.type() == QEvent.Type.Paint and model.rowCount() and watch.at is None:
+                    # Runs once this paint is over: the rows are on screen then.
+                    QTimer.singleShot(0, painted)
                 return False
 
         self.filter = Filter()
-        widget.installEventFilter(self.filter)
+        viewport.installEventFilter(self.filter)
 
 
-def _wait(app: Any, condition: Any, timeout: float = 600.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not finish in time")
-        app.processEvents()
-        time.sleep(0.001)
+def _timed(action: Callable[[], None], view: Any) -> float:
+    """Seconds for ``action`` and the repaint that shows its result."""
+    started = time.perf_counter()
+    action()
+    view.table.viewport().repaint()
+    return time.perf_counter() - started
 
 
 def measure_portfolio(context: AppContext, accounts: int) -> list[dict[str, Any]]:
     from PySide6.QtCore import Qt
 
+    from csdesk.services.portfolio_rows import PortfolioRow
     from csdesk.ui.app import application
     from csdesk.ui.qtmodels.portfolio_table_model import PortfolioFilter, PortfolioTableModel
     from csdesk.ui.views.portfolio_view import PortfolioView
     from csdesk.ui.workspace import Workspace
 
     app = application()
+    idle = _Heartbeat()
+    idle.start()
+    _run_until(lambda: len(idle.ticks) >= 100)
+    idle.stop()
+
     view = PortfolioView(Workspace(context, AS_OF))
     view.resize(1400, 900)
-    watch = _PaintWatch(view.table.viewport())
+    watch = _FirstPaintWatch(view.table.viewport(), view.model)
+    loaded: list[float] = []
+    view.loaded.connect(lambda: loaded.append(time.perf_counter()))
+    heartbeat = _Heartbeat()
 
-    # Showing the view starts its background load; the clock runs until the rows are painted.
+    # Showing the view starts its background load.
+    heartbeat.start()
     started = time.perf_counter()
     view.show()
-    _wait(app, lambda: view.model.rowCount() == accounts)
-    loaded = time.perf_counter()
-    _wait(app, lambda: bool(watch.times) and watch.times[-1] >= loaded)
-    first_paint = watch.times[-1] - started
+    _run_until(lambda: bool(loaded) and watch.at is not None)
+    heartbeat.stop()
+    assert view.model.total_count() == accounts and watch.at is not None
+    first_paint, every_row = watch.at - started, loaded[0] - started
     baseline_read = _baseline_rows(context)
 
     rows = list(view.model.rows())
@@ -141,56 +227,58 @@ def measure_portfolio(context: AppContext, accounts: int) -> list[dict[str, Any]
     sorted(rows, key=lambda r: (key(r) is None, key(r) or 0), reverse=True)
     baseline_sort = time.perf_counter() - started
 
-    started = time.perf_counter()
-    view.table.sortByColumn(PortfolioTableModel.ARR, Qt.SortOrder.DescendingOrder)
-    view.table.viewport().repaint()
-    sort_time = time.perf_counter() - started
+    by_arr = _timed(lambda: view.table.sortByColumn(PortfolioTableModel.ARR,
+                                                    Qt.SortOrder.DescendingOrder), view)
+    by_column = {}
+    for number, column in enumerate(PortfolioTableModel.COLUMNS):
+        by_column[column.header] = _timed(partial(view.table.sortByColumn, number,
+                                                  Qt.SortOrder.AscendingOrder), view)
+    slowest_column = max(by_column, key=by_column.__getitem__)
+    view.table.sortByColumn(PortfolioTableModel.NAME, Qt.SortOrder.AscendingOrder)
 
     keystrokes, baselines = [], []
-    for text in ("a", "ac", "acm", "acme", "acme 1", "acme"):
-        started = time.perf_counter()
-        view.set_filter(PortfolioFilter(text=text))
-        view.table.viewport().repaint()
-        keystrokes.append(time.perf_counter() - started)
+    names = [PortfolioRow._make(r).name for r in rows]
+    for text in KEYSTROKES:
+        keystrokes.append(_timed(partial(view.set_filter, PortfolioFilter(text=text)), view))
         started = time.perf_counter()
         needle = text.casefold()
-        [r for r in rows if needle in r.name.casefold()]
+        [name for name in names if needle in name.casefold()]
         baselines.append(time.perf_counter() - started)
 
     view.close()
     view.deleteLater()
     app.processEvents()
     per_key, per_key_base = max(keystrokes), statistics.median(baselines)
+    idle_gap = idle.longest_stall()
+    stall = heartbeat.longest_stall()
     return [
-        {"name": f"portfolio first paint, {accounts:,} accounts", "value": first_paint,
-         "unit": "s", "baseline": baseline_read, "ratio": first_paint / baseline_read,
+        {"name": f"portfolio first paint (first screenful), {accounts:,} accounts",
+         "value": first_paint, "unit": "s", "baseline": baseline_read,
+         "ratio": first_paint / baseline_read,
          "goal": "< 1 s (baseline: select of the account columns alone)",
          "met": first_paint < 1.0},
-        {"name": f"sort by ARR, {accounts:,} rows", "value": sort_time, "unit": "s",
-         "baseline": baseline_sort, "ratio": sort_time / baseline_sort,
-         "goal": "< 0.5 s (baseline: Python sorted() on the same key)", "met": sort_time < 0.5},
-        {"name": "filter, slowest keystroke", "value": per_key * 1000, "unit": "ms",
-         "baseline": per_key_base * 1000, "ratio": per_key / per_key_base,
+        {"name": f"every row in the table, {accounts:,} accounts", "value": every_row,
+         "unit": "s", "baseline": baseline_read, "ratio": every_row / baseline_read,
+         "goal": f"< {FULL_LOAD_GOAL_S:.0f} s, usable meanwhile (baseline: the same select)",
+         "met": every_row < FULL_LOAD_GOAL_S},
+        {"name": "longest GUI stall from show to every row", "value": stall * 1000,
+         "unit": "ms", "baseline": idle_gap * 1000,
+         "ratio": stall / idle_gap if idle_gap > 0 else None,
+         "goal": "no stall > 100 ms (baseline: the same timer with nothing running)",
+         "met": stall < STALL_GOAL_S},
+        {"name": f"sort by ARR, {accounts:,} rows", "value": by_arr, "unit": "s",
+         "baseline": baseline_sort, "ratio": by_arr / baseline_sort,
+         "goal": "< 0.5 s (baseline: Python sorted() on the same key)", "met": by_arr < 0.5},
+        {"name": f"sort, slowest column ({slowest_column})", "value": by_column[slowest_column],
+         "unit": "s", "baseline": baseline_sort,
+         "ratio": by_column[slowest_column] / baseline_sort,
+         "goal": "< 0.5 s (baseline: Python sorted() on the ARR key)",
+         "met": by_column[slowest_column] < 0.5},
+        {"name": f"filter, slowest of {len(KEYSTROKES)} keystrokes (typing and deleting)",
+         "value": per_key * 1000, "unit": "ms", "baseline": per_key_base * 1000,
+         "ratio": per_key / per_key_base,
          "goal": "< 100 ms (baseline: the substring test alone)", "met": per_key < 0.1},
     ]
-
-
-def _heartbeat_stall(app: Any, running: Any, seconds_at_least: float) -> float:
-    """Longest gap beyond 10 ms between ticks of a 10 ms timer while ``running()`` holds."""
-    from PySide6.QtCore import QTimer
-
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
-    started = time.perf_counter()
-    while running() or time.perf_counter() - started < seconds_at_least:
-        app.processEvents()
-        time.sleep(0.002)
-    timer.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    return max(0.0, max(gaps, default=0.0) - 0.010)
 
 
 def measure_export_stall(quick: bool) -> list[dict[str, Any]]:
@@ -201,14 +289,14 @@ def measure_export_stall(quick: bool) -> list[dict[str, Any]]:
     from csdesk.ui.app import application
     from csdesk.ui.background import run_in_background
 
-    app = application()
-    reviews = 2 if quick else 6
+    application()
+    reviews = 1 if quick else 6
     with tempfile.TemporaryDirectory(prefix="csdesk-bench-ui-export-") as folder:
         home = Path(folder) / "home"
         with contextlib.redirect_stdout(io.StringIO()):
             cli_main(["--home", str(home), "demo", "--accounts", "20",
                       "--as-of", AS_OF.isoformat()])
-        context = open_context(str(home), run_hooks=False)
+        context = open_context(str(home))
         try:
             with context.read() as session:
                 targets = review_targets(session, AS_OF)[:reviews]
@@ -216,25 +304,35 @@ def measure_export_stall(quick: bool) -> list[dict[str, Any]]:
             context.close()
         options = ReviewOptions(as_of=AS_OF, period=quarter(2026, 1))
         finished: list[Any] = []
+        heartbeat = _Heartbeat()
+        heartbeat.start()
         started = time.perf_counter()
         run_in_background(lambda: write_reviews(home, targets, options, Path(folder) / "out"),
                           finished.append, finished.append)
-        stall = _heartbeat_stall(app, lambda: not finished, 0)
+        _run_until(lambda: bool(finished))
         duration = time.perf_counter() - started
-        idle = _heartbeat_stall(app, lambda: False, min(duration, 3.0))
+        heartbeat.stop()
+        stall = heartbeat.longest_stall()
+
+        idle = _Heartbeat()
+        idle.start()
+        quiet_until = time.perf_counter() + min(duration, 3.0)
+        _run_until(lambda: time.perf_counter() >= quiet_until)
+        idle.stop()
+        idle_gap = idle.longest_stall()
     written = sum(1 for o in finished[0] if getattr(o, "ok", False)) if finished else 0
     return [{"name": f"longest GUI stall while {reviews} reviews render "
                      f"({written} written in {duration:.1f} s)",
-             "value": stall * 1000, "unit": "ms", "baseline": idle * 1000,
-             "ratio": stall / idle if idle > 0 else None,
+             "value": stall * 1000, "unit": "ms", "baseline": idle_gap * 1000,
+             "ratio": stall / idle_gap if idle_gap > 0 else None,
              "goal": "no stall > 100 ms (baseline: the same timer with nothing running)",
-             "met": stall < 0.1}]
+             "met": stall < STALL_GOAL_S}]
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
     accounts = 5_000 if quick else 100_000
     with tempfile.TemporaryDirectory(prefix="csdesk-bench-ui-") as folder:
-        context = open_context(folder, run_hooks=False)
+        context = open_context(folder)
         try:
             started = time.perf_counter()
             build_portfolio(context, accounts)
@@ -251,7 +349,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The window at scale")
-    parser.add_argument("--quick", action="store_true", help="5,000 accounts, two reviews")
+    parser.add_argument("--quick", action="store_true", help="5,000 accounts, one review")
     args = parser.parse_args(argv)
     for row in run(args.quick):
         ratio = f"{row['ratio']:.1f}x" if row.get("ratio") is not None else "-"
