@@ -319,10 +319,14 @@ def grouped_changes(bulk: BulkUpsert) -> list[GroupedChange]:
 
     old: dict[Any, dict[str, Any]] = {}
     new = nest_rows(created, width, columns)
+    names = bulk.value_columns
     for row, stored in bulk.updated:
-        changed = [at for at in range(width, len(row)) if row[at] != stored[at]]
+        before, after = {}, {}
+        for name, now, then in zip(names, row[width:], stored[width:], strict=True):
+            if now != then:
+                before[name], after[name] = then, now
         key = row[:width]
-        place(old, key, {bulk.value_columns[at - width]: stored[at] for at in changed})
-        place(new, key, {bulk.value_columns[at - width]: row[at] for at in changed})
+        place(old, key, before)
+        place(new, key, after)
     return [GroupedChange(bulk.entity, str(account), old.get(account), days)
             for account, days in sorted(new.items())]

@@ -213,14 +213,12 @@ def diff_rows(entity: str, fields: list[str], rows: Rows,
     candidates = list(filterfalse(set(same).__contains__, written))
     counts.unchanged = len(written) - len(candidates)
     if candidates:
-        width = len(keys)
-        by_key = dict(zip(map(itemgetter(slice(0, width)), same), same, strict=True))
-        for row in candidates:
-            old = by_key.get(row[:width])
-            if old is None:
-                bulk.created.append(row)
-            else:
-                bulk.updated.append((row, old))
+        key_of = itemgetter(slice(0, len(keys)))
+        by_key = dict(zip(map(key_of, same), same, strict=True))
+        olds = list(map(by_key.get, map(key_of, candidates)))
+        bulk.created = list(compress(candidates, map(_absent, olds)))
+        bulk.updated = list(zip(compress(candidates, map(_present, olds)),
+                                filter(None, olds), strict=True))
     counts.created, counts.updated = len(bulk.created), len(bulk.updated)
     return bulk, counts
 
