@@ -21,7 +21,13 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from csdesk.services.portfolio_rows import FIELDS, PlainRow, PortfolioRow, name_key
 from csdesk.ui import formatting as fmt
-from csdesk.ui.qtmodels.record_table_model import CENTRE, RIGHT, Column, ColumnTableModel
+from csdesk.ui.qtmodels.record_table_model import (
+    CENTRE,
+    RIGHT,
+    Column,
+    ColumnTableModel,
+    Index,
+)
 
 TREND_ARROWS = {"up": "▲", "down": "▼", "flat": "▶"}
 TREND_WORDS = {"up": "rising", "down": "falling", "flat": "flat"}
@@ -153,6 +159,12 @@ class PortfolioTableModel(ColumnTableModel):
                header_tip="Most recent logged activity"),
     )
 
+    _ANSWERED = frozenset({
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole, ColumnTableModel.SORT_ROLE, ColumnTableModel.ROW_ROLE,
+        ColumnTableModel.KEY_ROLE, BAND_ROLE,
+    })
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._set = PortfolioRowSet([])
@@ -164,6 +176,12 @@ class PortfolioTableModel(ColumnTableModel):
 
     def row_at(self, row: int) -> PortfolioRow:
         return PortfolioRow._make(self._rows[row])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Qt asks every painted cell for seven roles, most of which no column answers.
+        if role not in self._ANSWERED:
+            return None
+        return super().data(index, role)
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         if role == self.BAND_ROLE and column == self.HEALTH:

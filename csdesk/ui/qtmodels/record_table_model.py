@@ -72,23 +72,8 @@ class ColumnTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        return self._value(self.row_at(index.row()), index.column(), role)
-
-    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N802, N803 - Qt's
-        # Qt's item delegates ask for seven roles of each cell they paint in one call: one
-        # Python call per cell instead of seven (and one GIL hand-over, not seven, while a
-        # worker thread is busy).
-        if not index.isValid() or index.row() >= len(self._rows):
-            for item in roleDataSpan:
-                item.clearData()
-            return
         row = self.row_at(index.row())
-        column = index.column()
-        for item in roleDataSpan:
-            item.setData(self._value(row, column, item.role()))
-
-    def _value(self, row: Any, number: int, role: int) -> Any:
-        column = self.COLUMNS[number]
+        column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(row)
         if role == self.SORT_ROLE:
@@ -101,7 +86,7 @@ class ColumnTableModel(QAbstractTableModel):
             return row
         if role == self.KEY_ROLE:
             return self.row_key(row)
-        return self.extra_data(row, number, role)
+        return self.extra_data(row, index.column(), role)
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         """Roles a subclass adds (colours, decorations); None by default."""

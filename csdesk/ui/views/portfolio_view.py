@@ -139,8 +139,7 @@ class PortfolioView(ViewPage):
 
     def _build_table(self) -> None:
         table = QTableView()
-        # No proxy: the model sorts and filters itself, and a proxy would turn each painted
-        # cell's one multiData() call back into seven data() calls.
+        # No proxy: the model sorts and filters itself on its own lists of positions.
         table.setModel(self.model)
         table.setAccessibleName("Accounts")
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
