@@ -186,7 +186,7 @@ def score_of(book: Book, data: AccountData, day: date) -> float | None:
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A portfolio holding the default 150-account demo book as of AS_OF."""
     home = tmp_path_factory.mktemp("demo-book")
-    context = open_context(str(home), run_hooks=False)
+    context = open_context(str(home))
     try:
         load_demo(context, DemoOptions(as_of=AS_OF))
     finally:
@@ -196,7 +196,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_context(demo_home: Path) -> Iterator[AppContext]:
-    context = open_context(str(demo_home), run_hooks=False)
+    context = open_context(str(demo_home))
     yield context
     context.close()
 
@@ -599,7 +599,7 @@ SMALL = ("--accounts", "20", "--seed", "7", "--as-of", "2025-06-30")
 
 def exported(home: Path, options: DemoOptions, target: Path) -> dict[str, list[dict[str, str]]]:
     """Load a book into ``home`` and export it: every table but the log, without instants."""
-    context = open_context(str(home), run_hooks=False)
+    context = open_context(str(home))
     try:
         load_demo(context, options)
         with context.read() as session:
@@ -730,7 +730,7 @@ def test_demo_then_accounts_lists_the_book(run_cli) -> None:
 def test_other_seeds_and_dates_keep_the_story(
     home: Path, accounts: int, seed: int, as_of: date
 ) -> None:
-    context = open_context(str(home), run_hooks=False)
+    context = open_context(str(home))
     try:
         load_demo(context, DemoOptions(as_of=as_of, accounts=accounts, seed=seed))
         other = load_book(context, as_of)
