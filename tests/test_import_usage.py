@@ -246,3 +246,24 @@ def test_a_failure_while_logging_leaves_no_usage_rows(run_cli, book, tmp_path,
 
     assert _import(run_cli, path)["tables"]["usage_daily"]["created"] == 2
     assert len(_daily(book)) == 2
+
+
+def test_an_import_marks_health_history_for_a_rebuild_from_its_earliest_day(
+    context, tmp_path
+) -> None:
+    from csdesk.importers.runner import ImportRequest, run_import
+    from csdesk.services.settings import get_setting
+    from csdesk.services.upkeep import HISTORY_DIRTY_SINCE
+
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("Account ID,Account Name\nA1,Acme\n", encoding="utf-8")
+    usage = tmp_path / "usage.csv"
+    usage.write_text("account_id,day,events\nA1,2024-03-05,4\nA1,2024-02-10,2\n",
+                     encoding="utf-8")
+    run_import(context, ImportRequest(kind="accounts", path=accounts))
+    with context.read() as session:
+        assert get_setting(session, HISTORY_DIRTY_SINCE.key) is None  # no dated values yet
+
+    run_import(context, ImportRequest(kind="usage", path=usage, source="salesforce"))
+    with context.read() as session:
+        assert get_setting(session, HISTORY_DIRTY_SINCE.key) == "2024-02-10"

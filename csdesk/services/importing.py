@@ -16,7 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import repeat
 from typing import Any
 
@@ -34,6 +34,7 @@ from csdesk.models.changelog import (
 from csdesk.models.dialect import fetch_tuples, insert_rows
 from csdesk.services.context import AppContext
 from csdesk.services.settings import REPORTING_CURRENCY, get_setting
+from csdesk.services.upkeep import mark_data_arrived
 
 logger = logging.getLogger(__name__)
 
@@ -213,8 +214,29 @@ class ImportPlan:
     report: dict[str, Any] = field(default_factory=dict)
 
 
+def earliest_day(plan: ImportPlan) -> date | None:
+    """The earliest calendar day any written value carries (where health history must restart)."""
+    days: list[date] = []
+    records: list[PlannedCreate | PlannedUpdate] = [*plan.creates, *plan.updates]
+    for record in records:
+        for value in record.values.values():
+            if isinstance(value, datetime):
+                days.append(value.date())
+            elif isinstance(value, date):
+                days.append(value)
+    for bulk in plan.bulk:
+        position = bulk.key_columns.index("day")
+        rows = [*bulk.created, *(new for new, _old in bulk.updated)]
+        if rows:
+            days.append(date.fromisoformat(min(row[position] for row in rows)))
+    return min(days) if days else None
+
+
 def apply_plan(app: AppContext, plan: ImportPlan) -> int:
-    """Write ``plan`` in one transaction, change log included; returns the ImportRun id."""
+    """Write ``plan`` in one transaction, change log included; returns the ImportRun id.
+
+    Health history is then marked for a rebuild from the earliest day the data touches.
+    """
     with app.write(origin="import", context=plan.file_name) as session:
         actor = str(session.info["actor"])
         ids: dict[Any, int] = {}
@@ -230,7 +252,12 @@ def apply_plan(app: AppContext, plan: ImportPlan) -> int:
         )
         session.add(run)
         session.flush()
-        return run.id
+        run_id = run.id
+
+    first = earliest_day(plan)
+    if first is not None:
+        mark_data_arrived(app, first)
+    return run_id
 
 
 def _models() -> dict[str, type[Any]]:
