@@ -169,3 +169,28 @@ def test_typing_narrows_and_deleting_widens(qtbot, context) -> None:
         assert _column(view, M.NAME) == names, text
     view.set_filter(PortfolioFilter(text="a", tier=3))
     assert _column(view, M.NAME) == ["Gamma KK"]
+
+
+def test_a_large_selection_follows_its_rows_through_a_sort(qtbot) -> None:
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+    from PySide6.QtWidgets import QTableView
+
+    from csdesk.services.portfolio_rows import PortfolioRow
+
+    # 50 accounts "Account 00".."Account 49"; days left run the other way (49..0).
+    rows = [tuple(PortfolioRow(n, f"Account {n:02d}", None, 1, None, None, None, None, None,
+                               None, None, None, None, None, None, None, 49 - n, None))
+            for n in range(50)]
+    model = PortfolioTableModel()
+    model.set_rows(rows)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    chosen = QItemSelection(model.index(0, 0), model.index(39, len(M.COLUMNS) - 1))
+    table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    model.sort(M.DAYS_LEFT, Qt.SortOrder.AscendingOrder)
+
+    assert model.row_at(0).name == "Account 49"
+    selected = {model.row_at(i.row()).id for i in table.selectionModel().selectedRows()}
+    assert selected == set(range(40))

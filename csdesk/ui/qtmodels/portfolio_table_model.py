@@ -260,6 +260,8 @@ class PortfolioTableModel(ColumnTableModel):
         if not 0 <= column < len(self.COLUMNS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) == (self.sort_column, self.sort_descending):
+            return  # already in that order (QTableView.sortByColumn asks twice)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         moved = [self._shown[i.row()] for i in persistent]
@@ -276,12 +278,18 @@ class PortfolioTableModel(ColumnTableModel):
         self._rows = self._set.at(self._shown)
 
         if persistent:
-            wanted = set(moved)
-            new_row = {n: row for row, n in enumerate(self._shown) if n in wanted}
+            new_row = _new_rows(set(moved), self._shown)
             self.changePersistentIndexList(
                 persistent, [self.index(new_row[n], i.column())
                              for i, n in zip(persistent, moved, strict=True)])
         self.layoutChanged.emit()
+
+
+def _new_rows(wanted: set[int], shown: list[int]) -> dict[int, int]:
+    """Where each wanted position now shows (the current cell and the selection's ends)."""
+    if len(wanted) <= 32:  # a search each, at C speed
+        return {n: shown.index(n) for n in wanted}
+    return {n: row for row, n in enumerate(shown) if n in wanted}
 
 
 class PortfolioRowSet:
