@@ -6,8 +6,8 @@ Figures, each with a baseline measured in the same run:
   first screenful, in the table's default order; the table can be scrolled, selected and
   opened from then on), against a plain select of the account columns;
 - every row loaded: until all accounts are in the table (the rest arrive in one insert),
-  and the longest stall of the GUI thread meanwhile (a 10 ms heartbeat timer), against the
-  same timer with nothing running;
+  and the longest stall of the GUI thread while they stream in, from the first paint to the
+  last row (a 10 ms heartbeat timer), against the same timer with nothing running;
 - sort: by ARR, and the slowest of every column, against Python's ``sorted()`` on one key;
 - filter: the slowest keystroke of typing and deleting a search, against the substring test
   alone;
@@ -133,9 +133,10 @@ class _Heartbeat:
     def stop(self) -> None:
         self.timer.stop()
 
-    def longest_stall(self) -> float:
+    def longest_stall(self, since: float = 0.0) -> float:
         """The longest gap between ticks beyond the timer's own interval, in seconds."""
-        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+        ticks = [t for t in self.ticks if t >= since]
+        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
         return max(0.0, max(gaps, default=0.0) - HEARTBEAT_MS / 1000)
 
 
@@ -258,7 +259,7 @@ def measure_portfolio(context: AppContext, accounts: int, idle_gap: float
     view.deleteLater()
     app.processEvents()
     per_key, per_key_base = max(keystrokes), statistics.median(baselines)
-    stall = heartbeat.longest_stall()
+    stall = heartbeat.longest_stall(since=watch.at)
     return [
         {"name": f"portfolio first paint (first screenful), {accounts:,} accounts",
          "value": first_paint, "unit": "s", "baseline": baseline_read,
@@ -269,7 +270,7 @@ def measure_portfolio(context: AppContext, accounts: int, idle_gap: float
          "unit": "s", "baseline": baseline_read, "ratio": every_row / baseline_read,
          "goal": f"< {FULL_LOAD_GOAL_S:.0f} s, usable meanwhile (baseline: the same select)",
          "met": every_row < FULL_LOAD_GOAL_S},
-        {"name": "longest GUI stall from show to every row", "value": stall * 1000,
+        {"name": "longest GUI stall from first paint to every row", "value": stall * 1000,
          "unit": "ms", "baseline": idle_gap * 1000,
          "ratio": stall / idle_gap if idle_gap > 0 else None,
          "goal": "no stall > 100 ms (baseline: the same timer with nothing running)",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csdesk.money import Money
 from csdesk.services.context import load_rates
 from csdesk.services.portfolio_rows import PlainRow, load_first_rows, load_portfolio_table
 from csdesk.ui import formatting as fmt
@@ -53,6 +55,36 @@ COLUMN_WIDTHS = {
     PortfolioTableModel.TIER: 120, PortfolioTableModel.STAGE: 90,
     PortfolioTableModel.OWNER: 150, PortfolioTableModel.LAST_TOUCH: 110,
 }
+
+
+class _PaintWatch(QObject):
+    """Calls back once, when the widget next finishes painting, or after a short wait."""
+
+    WAIT_MS = 200  # a widget that is hidden meanwhile never paints
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(self.WAIT_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self, self._fire)  # runs once this paint is over
+        return False
+
+    def _fire(self) -> None:
+        callback, self.callback = self.callback, None
+        if callback is None:
+            return
+        self.widget.removeEventFilter(self)
+        self.deleteLater()
+        callback()
+
+
+def _after_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+    _PaintWatch(widget, callback)
 
 
 class PortfolioView(ViewPage):
@@ -150,6 +182,8 @@ class PortfolioView(ViewPage):
         table.setTabKeyNavigation(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Shown from the start: rows arriving then never resize the viewport into a repaint.
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
         # Fixed row heights and preset column widths: nothing walks 100,000 rows to measure.
         rows = table.verticalHeader()
@@ -186,7 +220,12 @@ class PortfolioView(ViewPage):
         self.summary.setText("Loading accounts…")
 
         def read_first(session: Any) -> tuple[list[PlainRow], int]:
-            return load_first_rows(session, as_of, load_rates(session), FIRST_SCREENFUL)
+            rates = load_rates(session)
+            rows = load_first_rows(session, as_of, rates, FIRST_SCREENFUL)
+            # The cells' formats read their locale data on first use; read it here, not
+            # on the GUI thread in the middle of the first paint.
+            fmt.money(Money.zero(rates.reporting_currency)), fmt.number(0), fmt.day(as_of)
+            return rows
 
         self.workspace.load(read_first, lambda result: self._on_first_rows(generation, *result),
                             self, "load the portfolio", on_error=self._on_load_failed)
@@ -200,7 +239,9 @@ class PortfolioView(ViewPage):
             return
         self._reading_total = total
         self._update_summary()
-        self._load_every_row(generation)
+        # The rest is read once these rows are on screen: the worker's Python would otherwise
+        # compete with that first paint for the interpreter.
+        _after_paint(self.table.viewport(), lambda: self._load_every_row(generation))
 
     def _load_every_row(self, generation: int) -> None:
         as_of = self.workspace.as_of
