@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -117,7 +118,12 @@ def test_nps_detractor_in_the_last_30_days_asks_for_a_follow_up() -> None:
     assert "nps_detractor" not in fired(state(old, profile, health=health(85)))
     on_1_to_10 = AccountFacts(D, usage=UsageFacts(last_used_day=D), surveys=(
         nps(1, 7, 6, days_ago=1, low=1),))
-    assert "nps_detractor" in fired(state(on_1_to_10, profile, health=health(85)))
+    # A 1-10 answer is a detractor only through an explicit mapping of that scale.
+    unmapped = state(on_1_to_10, profile, health=health(85))
+    assert "nps_detractor" not in fired(unmapped)
+    mapped = load_config({"inputs": {"nps_scales": {
+        "1-10": {"promoter_min": 9, "detractor_max": 6}}}})
+    assert "nps_detractor" in fired(replace(unmapped, options=mapped.options))
 
 
 def test_champion_or_sponsor_who_left() -> None:
