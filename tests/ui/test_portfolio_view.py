@@ -194,3 +194,24 @@ def test_a_large_selection_follows_its_rows_through_a_sort(qtbot) -> None:
     assert model.row_at(0).name == "Account 49"
     selected = {model.row_at(i.row()).id for i in table.selectionModel().selectedRows()}
     assert selected == set(range(40))
+
+
+def test_the_rest_is_read_after_the_first_paint_or_soon_when_hidden(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from csdesk.ui.views.portfolio_view import _after_paint
+
+    shown, hidden = QWidget(), QWidget()
+    qtbot.addWidget(shown)
+    qtbot.addWidget(hidden)
+    calls: list[str] = []
+    shown.show()
+    _after_paint(shown, lambda: calls.append("shown"))
+    _after_paint(hidden, lambda: calls.append("hidden"))  # never painted
+    shown.update()
+
+    qtbot.waitUntil(lambda: "shown" in calls)
+    assert "hidden" not in calls  # its wait has not run out yet
+    qtbot.waitUntil(lambda: "hidden" in calls, timeout=2_000)
+    qtbot.wait(300)  # the shown widget's fallback wait has passed too: still called once
+    assert sorted(calls) == ["hidden", "shown"]

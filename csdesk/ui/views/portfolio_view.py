@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -94,6 +95,9 @@ class PortfolioView(ViewPage):
         super().__init__(workspace, parent)
         self.model = PortfolioTableModel(self)
         self._generation = 0  # the latest load; results of earlier ones are dropped
+        # Stands for this view as the owner of its background jobs (see _load).
+        self._jobs_owner = QWidget(self)
+        self._jobs_owner.hide()
         self._reading_total: int | None = None  # accounts in all, while the first are shown
         self._build_filters()
         self._build_table()
@@ -227,8 +231,8 @@ class PortfolioView(ViewPage):
             fmt.money(Money.zero(rates.reporting_currency)), fmt.number(0), fmt.day(as_of)
             return rows
 
-        self.workspace.load(read_first, lambda result: self._on_first_rows(generation, *result),
-                            self, "load the portfolio", on_error=self._on_load_failed)
+        self._load(read_first, lambda view, result: view._on_first_rows(generation, *result),
+                   generation)
 
     def _on_first_rows(self, generation: int, rows: list[PlainRow], total: int) -> None:
         if generation != self._generation:
@@ -254,8 +258,24 @@ class PortfolioView(ViewPage):
             rows = load_portfolio_table(session, as_of, load_rates(session))
             return PortfolioRowSet.prepared(rows, sorted_by)
 
-        self.workspace.load(read, lambda rows: self._on_rows_loaded(generation, rows),
-                            self, "load the portfolio", on_error=self._on_load_failed)
+        self._load(read, lambda view, rows: view._on_rows_loaded(generation, rows), generation)
+
+    def _load(self, read: Callable[[Any], Any],
+              on_done: Callable[[PortfolioView, Any], None], generation: int) -> None:
+        # The job keeps its callbacks and owner until its worker thread lets go of it, so they
+        # hold this view only weakly: the last reference to a widget must never be dropped,
+        # and the widget deleted, on a worker thread.
+        view = weakref.ref(self)
+
+        def done(result: Any) -> None:
+            if (target := view()) is not None:
+                on_done(target, result)
+
+        def failed(error: BaseException) -> None:
+            if (target := view()) is not None:
+                target._on_load_failed(generation, error)
+
+        self.workspace.load(read, done, self._jobs_owner, "load the portfolio", on_error=failed)
 
     def _on_rows_loaded(self, generation: int, rows: PortfolioRowSet) -> None:
         if generation != self._generation:
@@ -267,11 +287,15 @@ class PortfolioView(ViewPage):
         self._reading_total = None
         self._fill_owner_box()
         self._update_summary()
+        logger.info("portfolio shown: %d accounts", self.model.total_count())
         self.finish_loading()
 
-    def _on_load_failed(self, error: BaseException) -> None:
+    def _on_load_failed(self, generation: int, error: BaseException) -> None:
         from csdesk.ui import feedback
 
+        if generation != self._generation:  # a later load is on its way
+            return
+        self._reading_total = None
         self.summary.setText("The portfolio could not be loaded.")
         feedback.show_error(self, error, "load the portfolio")
         self.finish_loading()
