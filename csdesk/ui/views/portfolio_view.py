@@ -10,6 +10,7 @@ import json
 import logging
 import weakref
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer
@@ -86,6 +87,16 @@ class _PaintWatch(QObject):
 
 def _after_paint(widget: QWidget, callback: Callable[[], None]) -> None:
     _PaintWatch(widget, callback)
+
+
+def _read_locale_data(currency: str, day: date) -> None:
+    """Format one cell of each kind: babel reads its locale data on first use (tens of ms).
+
+    Called in the worker, so that reading is not done on the GUI thread during the first paint.
+    """
+    fmt.money(Money.zero(currency))
+    fmt.number(0)
+    fmt.day(day)
 
 
 class PortfolioView(ViewPage):
@@ -226,9 +237,7 @@ class PortfolioView(ViewPage):
         def read_first(session: Any) -> tuple[list[PlainRow], int]:
             rates = load_rates(session)
             rows = load_first_rows(session, as_of, rates, FIRST_SCREENFUL)
-            # The cells' formats read their locale data on first use; read it here, not
-            # on the GUI thread in the middle of the first paint.
-            fmt.money(Money.zero(rates.reporting_currency)), fmt.number(0), fmt.day(as_of)
+            _read_locale_data(rates.reporting_currency, as_of)
             return rows
 
         self._load(read_first, lambda view, result: view._on_first_rows(generation, *result),
