@@ -199,9 +199,6 @@ class PortfolioTableModel(ColumnTableModel):
         """Every CSM with an account, in alphabetical order."""
         return sorted({row[_OWNER] for row in self._set.rows if row[_OWNER]}, key=name_key)
 
-    def current_filter(self) -> PortfolioFilter:
-        return self._filter
-
     # -- rows in ----------------------------------------------------------------------------
 
     def set_rows(self, rows: PortfolioRowSet | Sequence[PlainRow]) -> None:
