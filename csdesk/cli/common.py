@@ -45,7 +45,8 @@ def as_of(args: argparse.Namespace) -> date:
 
 @contextmanager
 def portfolio(args: argparse.Namespace) -> Iterator[AppContext]:
-    context = open_context(getattr(args, "home", None), as_of(args))
+    # History is never written for days that have not happened yet.
+    context = open_context(getattr(args, "home", None), min(as_of(args), date.today()))
     try:
         yield context
     finally:
