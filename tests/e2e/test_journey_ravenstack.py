@@ -53,6 +53,7 @@ SWITCHED_OFF = ("license_utilisation", "sentiment", "engagement", "csm_pulse")
 PERIODS = {"2024": (date(2024, 1, 1), AS_OF), "2024Q4": (date(2024, 10, 1), AS_OF)}
 VIEWS = ("portfolio", "account", "renewals", "dashboard")
 RENEWAL_DAYS = 180
+RISK_DAYS = 90
 TOP = 10
 
 
@@ -116,6 +117,7 @@ def walk(data: Path, root: Path) -> Journey:
     for name, argv in (("tiers", ("tiers",)), ("stages", ("stages",)), ("health", ("health",)),
                        ("accounts", ("accounts",)),
                        ("renewals", ("renewals", "--within", str(RENEWAL_DAYS))),
+                       ("forecast", ("forecast", "--horizon", str(RISK_DAYS))),
                        ("churn", ("churn", "--period", "2024")),
                        *((f"metrics {p}", ("metrics", "--period", p)) for p in PERIODS)):
         journey.json[name] = json.loads(csdesk_here(home, *as_of(*argv, "--json")))
@@ -319,6 +321,24 @@ def test_renewals_within_180_days_match(journey: Journey, tables: expect.Tables)
     assert sum(Decimal(e["arr"]["amount"]) for e in shown["evergreen"]) == arr
 
 
+def test_arr_at_risk_in_90_days_matches(
+    journey: Journey, tables: expect.Tables, health: pd.DataFrame
+) -> None:
+    """No renewal carries a forecast, so ARR at risk is the red accounts' renewals due in 90
+    days plus their evergreen (month-to-month) subscriptions, which have no renewal date."""
+    names = names_of(tables)
+    subs = tables.subscriptions
+    red = subs.account_id.map(names).map(health.band) == "red"
+    due = expect.renewals(subs[red], AS_OF, AS_OF + timedelta(days=RISK_DAYS))
+    _, evergreen_arr = expect.evergreen(subs[red])
+
+    risk = journey.json["forecast"]["arr_at_risk"]
+    assert Decimal(risk["by_category"]["amount"]) == 0
+    assert Decimal(risk["by_health"]["amount"]) == sum(r.arr for r in due) + evergreen_arr
+    assert Decimal(risk["total"]["amount"]) == Decimal(risk["by_health"]["amount"])
+    assert sum(r.arr for r in due) > 0 and evergreen_arr > 0
+
+
 def test_the_renewal_report_adds_up(
     journey: Journey, tables: expect.Tables, health: pd.DataFrame
 ) -> None:
@@ -399,3 +419,53 @@ def test_business_reviews_of_the_ten_largest_accounts(
         assert f"BUSINESS REVIEW · 2024Q4 {name} 1 Oct 2024 to 31 Dec 2024" in text, name
         assert f"Executive summary {score:.0f} Health score {band.title()}" in text, name
         assert f"{opened[name]} Support tickets opened" in text, name
+
+
+# --- the tutorial quotes what this module computes -------------------------------------------
+
+
+def percent(value: Decimal) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def test_the_tutorial_quotes_the_figures_computed_here(
+    tables: expect.Tables, files: Files, health: pd.DataFrame
+) -> None:
+    text = " ".join((REPO / "docs" / "tutorial-ravenstack.md").read_text("utf-8").split())
+    anomalies = expect.expected_anomalies(tables)
+    bands = Counter(health.band)
+    arr = expect.arr_on(tables.subscriptions, tables.accounts, AS_OF)
+    tiers = Counter(arr.map(expect.tier_of))
+    stages = Counter(expect.expected_stages(tables, files.churn, AS_OF))
+    soon = expect.renewals(tables.subscriptions, AS_OF, AS_OF + timedelta(days=RENEWAL_DAYS))
+    evergreen_count, evergreen_arr = expect.evergreen(tables.subscriptions)
+    names = names_of(tables)
+    top = sorted(arr.index, key=lambda a: (-arr[a], names[a]))[:TOP]
+    largest = names[top[0]]
+    year = expected_retention(files, *PERIODS["2024"])
+    satisfied, answers, _ = expected_csat(files, *PERIODS["2024"])
+    churn = expected_churn(files, *PERIODS["2024"])
+
+    quoted = [
+        f"| usage rows dated before the account's signup | "
+        f"{anomalies['usage', 'before_customer_since']:,} | usage |",
+        f"| tickets without a satisfaction score | "
+        f"{anomalies['cases', 'empty_satisfaction']:,} | tickets |",
+        f"{tiers[1]} in tier 1, {tiers[2]} in tier 2, {tiers[3]} in tier 3",
+        "onboard {onboard}, adopt {adopt}, renew {renew}, churned {churned}".format(**stages),
+        f"500 accounts: {bands['green']} green, {bands['yellow']} yellow, {bands['red']} red, "
+        "0 not scored",
+        f"health {health.score[largest]:.2f} {health.band[largest]} (scorecard segment:",
+        f"{len(soon)} renewals by 2025-06-29, renewable ARR {dollars(sum(r.arr for r in soon))}.00",
+        f"{evergreen_count} evergreen (month-to-month) contracts, ARR {dollars(evergreen_arr)}.00",
+        f"Churn events: {len(churn)} · Lost ARR: {dollars(int(churn.lost.sum()))}.00",
+        f"| ARR at period end | {dollars(int(arr.sum()))} |",
+        f"| logo retention | {percent(year['logo_retention'])} "
+        f"({year['customers_end'] - year['new_customers']} / {year['customers_start']}) |",
+        f"| net revenue retention (NRR) | {percent(year['nrr'])} |",
+        f"| gross revenue retention (GRR) | {percent(year['grr'])} |",
+        f"| CSAT (support) | {percent(Decimal(satisfied) / answers)} ({satisfied} / {answers}) |",
+        ", ".join(names[a] for a in top[:-1]) + f" and {names[top[-1]]}",
+    ]
+    for figure in quoted:
+        assert figure in text, figure
