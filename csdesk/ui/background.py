@@ -59,7 +59,7 @@ class _Job(QRunnable):
         bridge: _Bridge,
     ) -> None:
         super().__init__()
-        self.fn = fn
+        self.fn: Callable[[], Any] | None = fn
         self.on_done = on_done
         self.on_error = on_error
         self.owner = owner
@@ -71,13 +71,22 @@ class _Job(QRunnable):
         result: Any = None
         error: BaseException | None = None
         try:
-            result = self.fn()
+            if self.fn is not None:
+                result = self.fn()
         except BaseException as exc:  # handed to the GUI thread, which decides what to show
             error = exc
         logger.debug("%s finished in %.0f ms", self.name, (time.perf_counter() - started) * 1000)
         self.bridge.delivered.emit(self, result, error)
 
     def finish(self, result: Any, error: BaseException | None) -> None:
+        try:
+            self._deliver(result, error)
+        finally:
+            # The pool deletes the job on its worker thread; holding the callbacks or the
+            # owner until then could make that thread delete the last reference to a widget.
+            self.fn = self.on_done = self.on_error = self.owner = None
+
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
         # The widget that asked may have been closed while the job ran.
         if self.owner is not None and not shiboken6.isValid(self.owner):
             logger.debug("%s: its window is gone; result dropped", self.name)
