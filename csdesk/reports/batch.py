@@ -147,7 +147,8 @@ def write_reviews(
                                         f"worker stopped: {type(exc).__name__}: {exc}")
             outcomes[index] = outcome
             if outcome.detail:
-                logger.error("review of account %s failed:\n%s", target.id, outcome.detail)
+                # The face reports the failure; the traceback from the worker is for the file.
+                logger.debug("review of account %s failed:\n%s", target.id, outcome.detail)
             if on_done is not None:
                 on_done(outcome)
     results = [outcomes[i] for i in range(len(targets))]

@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import exists, select
 
+from csdesk.errors import CsdeskError
 from csdesk.models import Account
 from csdesk.services.alerts import run_alerts
 from csdesk.services.context import AppContext
@@ -64,8 +65,13 @@ def bring_up_to_date(context: AppContext, as_of: date, raise_tasks: bool = True)
         snapshots = refresh_history(context, as_of)
         if raise_tasks:
             alerts_run, milestone_tasks = raise_due_tasks(context, as_of)
-    except Exception:
-        logger.exception("the portfolio could not be brought up to date; will retry next time")
+    except Exception as exc:
+        # The command goes on with the history there is; the user hears why in one line,
+        # the log file keeps the traceback.
+        logger.debug("upkeep failed as of %s", as_of.isoformat(), exc_info=True)
+        reason = str(exc) if isinstance(exc, CsdeskError) else f"{type(exc).__name__}: {exc}"
+        logger.warning("health history and tasks were not brought up to date (%s); "
+                       "will retry next time", reason)
     return UpkeepReport(snapshots, alerts_run, milestone_tasks)
 
 
