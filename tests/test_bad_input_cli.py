@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import errno
 import logging
+import shutil
+import sqlite3
 from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from csdesk.errors import StorageError
 from csdesk.logging_setup import configure_logging
 from csdesk.models import Account, Activity
+from csdesk.models.database import describe_storage_failure
 from csdesk.services.context import AppContext
 
 
@@ -69,7 +76,7 @@ def test_upkeep_that_cannot_write_is_one_warning_and_the_command_goes_on(
 
     assert result.code == 0 and "Borealis AB" in result.out
     line = _one_error_line(result.err)
-    assert line.startswith("WARNING: health history and tasks were not brought up to date")
+    assert line.startswith("WARNING: health history and tasks not brought up to date")
     assert "read-only" in line
 
 
@@ -83,7 +90,7 @@ def test_a_log_file_on_a_full_disk_goes_quiet(tmp_path: Path, capsys) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
 
         def flush(self) -> None:
-            raise OSError(errno.ENOSPC, "No space left on device")
+            pass
 
         def close(self) -> None:
             pass
@@ -93,6 +100,73 @@ def test_a_log_file_on_a_full_disk_goes_quiet(tmp_path: Path, capsys) -> None:
     logging.getLogger("csdesk.test").warning("first")
     logging.getLogger("csdesk.test").warning("second")
 
+    logging.getLogger("csdesk").removeHandler(handler)
     err = capsys.readouterr().err
     assert "Logging error" not in err and "Traceback" not in err
     assert err.splitlines() == ["WARNING: first", "WARNING: second"]
+
+
+# ---- a damaged or misplaced portfolio file ---------------------------------------------------
+
+
+def test_a_truncated_portfolio_is_called_damaged_and_left_as_it_is(run_cli, context,
+                                                                   home: Path) -> None:
+    _seed(context)
+    context.close()
+    file = home / "portfolio.db"
+    with file.open("r+b") as handle:
+        handle.truncate(8192)
+    before = file.read_bytes()
+
+    result = run_cli("log", "Borealis AB", "--kind", "call", "--summary", "hello")
+
+    assert result.code == 1
+    line = _one_error_line(result.err)
+    assert f"{file} is damaged" in line and "backups" in line
+    assert file.read_bytes() == before
+
+
+@pytest.mark.parametrize("where", ["folder at the file", "file at the home"])
+def test_a_home_that_cannot_hold_a_portfolio_says_why(run_cli, home: Path, where: str) -> None:
+    if where == "folder at the file":
+        (home / "portfolio.db").mkdir(parents=True)
+        expected = f"{home / 'portfolio.db'} is a folder, not a portfolio file"
+    else:
+        home.parent.mkdir(parents=True, exist_ok=True)
+        home.write_text("not a folder", encoding="utf-8")
+        expected = f"cannot use {home} as the csdesk home: {home} is a file, not a folder"
+
+    result = run_cli("accounts")
+
+    assert result.code == 1
+    assert expected in _one_error_line(result.err)
+
+
+def test_a_failing_read_is_a_storage_error_in_one_line(context) -> None:
+    _seed(context)
+    with pytest.raises(StorageError) as caught, context.read() as session:
+        session.execute(text("SELECT * FROM no_such_table"))
+    message = str(caught.value)
+    assert "\n" not in message and "[SQL" not in message
+    assert f"could not read {context.portfolio.path}: no such table: no_such_table" == message
+
+
+@pytest.mark.parametrize(("driver_says", "free_bytes", "expected"), [
+    ("database or disk is full", 10**9, "the disk holding {path} is full; nothing was saved"),
+    ("disk I/O error", 4096, "the disk holding {path} is full; nothing was saved"),
+    ("database is locked", 10**9, "{path} is busy (another csdesk is writing); nothing was saved"),
+    ("attempt to write a readonly database", 10**9, "{path} is read-only"),
+    ("database disk image is malformed", 10**9, "{path} is damaged (database disk image is"),
+])
+def test_storage_failures_are_described_in_plain_words(monkeypatch, tmp_path: Path,
+                                                       driver_says: str, free_bytes: int,
+                                                       expected: str) -> None:
+    path = tmp_path / "portfolio.db"
+    monkeypatch.setattr("csdesk.models.database.shutil.disk_usage",
+                        lambda folder: shutil._ntuple_diskusage(10**10, 10**10, free_bytes))
+    error = OperationalError("INSERT INTO activity ...", {}, sqlite3.OperationalError(driver_says))
+
+    message = describe_storage_failure(path, error, saving=True)
+
+    assert message.startswith(expected.format(path=path))
+    assert "\n" not in message and "INSERT" not in message

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from csdesk.errors import StorageError
-from csdesk.models.database import Portfolio, PortfolioSession
+from csdesk.models.database import Portfolio, PortfolioSession, describe_storage_failure
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +27,13 @@ def unit_of_work(
     try:
         yield session
         session.commit()
-    except OperationalError as exc:
+    except IntegrityError:
         session.rollback()
-        raise StorageError(_storage_message(portfolio, exc)) from exc
+        raise
+    except DatabaseError as exc:
+        # The file, not the data, is the problem (full disk, busy, read-only, damaged).
+        session.rollback()
+        raise StorageError(describe_storage_failure(portfolio.path, exc, saving=True)) from exc
     except BaseException:
         session.rollback()
         raise
@@ -44,21 +47,12 @@ def read_session(portfolio: Portfolio) -> Iterator[PortfolioSession]:
     session = portfolio.sessions()
     try:
         yield session
+    except IntegrityError:
+        raise
+    except DatabaseError as exc:
+        raise StorageError(describe_storage_failure(portfolio.path, exc)) from exc
     finally:
         # close() ends the transaction without expiring loaded objects, so callers may
         # keep using what they read.
         session.close()
 
-
-def _storage_message(portfolio: Portfolio, exc: OperationalError) -> str:
-    text = str(exc.orig) if exc.orig is not None else str(exc)
-    if "full" in text.lower() or getattr(exc.orig, "errno", None) == errno.ENOSPC:
-        return (
-            f"the disk holding {portfolio.path} is full; nothing was saved. "
-            "Free some space and try again."
-        )
-    if "locked" in text.lower():
-        return f"{portfolio.path} is busy (another csdesk is writing); nothing was saved. Retry."
-    if "readonly" in text.lower() or "read-only" in text.lower():
-        return f"{portfolio.path} is read-only; nothing was saved."
-    return f"could not write to {portfolio.path}: {text}; nothing was saved."

@@ -70,8 +70,8 @@ def bring_up_to_date(context: AppContext, as_of: date, raise_tasks: bool = True)
         # the log file keeps the traceback.
         logger.debug("upkeep failed as of %s", as_of.isoformat(), exc_info=True)
         reason = str(exc) if isinstance(exc, CsdeskError) else f"{type(exc).__name__}: {exc}"
-        logger.warning("health history and tasks were not brought up to date (%s); "
-                       "will retry next time", reason)
+        logger.warning("health history and tasks not brought up to date (will retry next "
+                       "time): %s", reason)
     return UpkeepReport(snapshots, alerts_run, milestone_tasks)
 
 
