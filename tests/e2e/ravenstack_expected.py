@@ -322,7 +322,7 @@ def expected_stages(t: Tables, churn: pd.DataFrame, day: date) -> pd.Series:
         held = next_renewal.get(renewal.account_id)
         next_renewal[renewal.account_id] = min(held or renewal.on, renewal.on)
 
-    stages = {}
+    stages: dict[str, str | None] = {}
     for account in t.accounts.account_id:
         if account not in purchase.index:
             stages[account] = None

@@ -424,7 +424,7 @@ def test_business_reviews_of_the_ten_largest_accounts(
 # --- the tutorial quotes what this module computes -------------------------------------------
 
 
-def percent(value: Decimal) -> str:
+def percent(value: Decimal | int) -> str:
     return f"{value * 100:.1f}%"
 
 
