@@ -62,6 +62,11 @@ def test_a_note_written_offline_is_stored_and_logged(qtbot, context) -> None:
     assert _log(context, "note") == [("create", None)]
 
 
+def _summaries(context) -> list[str]:
+    with context.read() as session:
+        return [a.summary for a in session.scalars(select(Activity))]
+
+
 def test_an_activity_is_logged_then_corrected(qtbot, context) -> None:
     ids = build_three_accounts(context)
     view = _account_view(qtbot, context, ids["acme"])
@@ -74,8 +79,10 @@ def test_an_activity_is_logged_then_corrected(qtbot, context) -> None:
     qtbot.waitUntil(dialog.kind_box.isEnabled)
     dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("call"))
     qtbot.keyClicks(dialog.summary_edit, "Renewal call")
-    with qtbot.waitSignal(tab.loaded, timeout=30_000):
-        dialog.save()
+    dialog.save()
+    # Saves run on the write pool; wait for the stored row and the reloaded table.
+    qtbot.waitUntil(lambda: _summaries(context) == ["Renewal call"], timeout=30_000)
+    qtbot.waitUntil(lambda: tab.table.model().rowCount() == 1, timeout=30_000)
 
     tab.table.selectRow(0)
     tab.edit_selected()
@@ -83,8 +90,9 @@ def test_an_activity_is_logged_then_corrected(qtbot, context) -> None:
     qtbot.waitUntil(dialog.kind_box.isEnabled)
     assert dialog.kind_box.currentData() == "call"
     dialog.summary_edit.setText("Renewal call with the CFO")
-    with qtbot.waitSignal(tab.loaded, timeout=30_000):
-        dialog.save()
+    dialog.save()
+    qtbot.waitUntil(lambda: _summaries(context) == ["Renewal call with the CFO"],
+                    timeout=30_000)
 
     with context.read() as session:
         activity = session.scalars(select(Activity)).one()
