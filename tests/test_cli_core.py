@@ -126,6 +126,9 @@ def test_export_writes_every_table_as_csv_and_json(run_cli, context: AppContext,
     assert {c["amount"] for c in contracts} == {"4000.00", "1200000"}
     assert "amount_minor" not in contracts[0]
 
+    refused = run_cli("export", str(out))
+    assert refused.code == 1 and "is not empty" in refused.err
+    assert run_cli("export", str(out), "--overwrite").code == 0
     assert run_cli("export", str(out / "json"), "--format", "json").code == 0
     accounts = json.loads((out / "json" / "account.json").read_text(encoding="utf-8"))
     assert {a["name"] for a in accounts} == {"Acme & <Co>", "株式会社テスト"}

@@ -63,10 +63,24 @@ def _rows(session: Session, table: Table) -> tuple[list[str], list[dict[str, Any
     return names, rows
 
 
-def export_portfolio(session: Session, directory: Path, fmt: str = "csv") -> ExportResult:
-    """Write one file per table into ``directory``; returns the row count of each."""
+def export_portfolio(
+    session: Session, directory: Path, fmt: str = "csv", overwrite: bool = False
+) -> ExportResult:
+    """Write one file per table into ``directory``; returns the row count of each.
+
+    Raises:
+        StorageError: ``directory`` already holds files (unless ``overwrite``), or cannot be
+            written.
+    """
     if fmt not in ("csv", "json"):
         raise ValueError(f"unknown export format {fmt}")
+    if directory.is_file():
+        raise StorageError(f"{directory} is a file; give a folder to export into")
+    if not overwrite and directory.is_dir() and any(directory.iterdir()):
+        raise StorageError(
+            f"{directory} is not empty; choose an empty folder, or add --overwrite to replace "
+            "the tables in it"
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -37,6 +37,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     export = subparsers.add_parser("export", parents=[common], help="export every table")
     export.add_argument("directory", metavar="DIR", type=Path)
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--overwrite", action="store_true",
+                        help="replace the tables in a folder that already holds files")
     export.set_defaults(handler=run_export)
 
 
@@ -94,7 +96,7 @@ def run_account(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     with portfolio(args) as context, context.read() as session:
-        result = export_portfolio(session, args.directory, args.format)
+        result = export_portfolio(session, args.directory, args.format, args.overwrite)
     total = sum(result.files.values())
     print(f"wrote {len(result.files)} tables ({total} rows) to {result.directory}")
     return 0
