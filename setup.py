@@ -7,6 +7,7 @@ package ``csdesk.resources`` so that a plain ``pip install`` ships it beside the
 from setuptools import find_packages, setup
 
 setup(
-    packages=find_packages(include=["csdesk", "csdesk.*"]) + ["csdesk.resources"],
+    packages=find_packages(include=["csdesk", "csdesk.*"])
+    + ["csdesk.resources", "csdesk.resources.fonts", "csdesk.resources.icons"],
     package_dir={"csdesk.resources": "resources"},
 )
