@@ -11,6 +11,7 @@ import errno
 import logging
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,18 +20,23 @@ from sqlalchemy.exc import OperationalError
 
 from csdesk.errors import StorageError
 from csdesk.logging_setup import configure_logging
-from csdesk.models import Account, Activity
+from csdesk.models import Account, Activity, BusinessReview, Contract
 from csdesk.models.database import describe_storage_failure
 from csdesk.services.context import AppContext
 
 
 def _seed(context: AppContext) -> None:
     with context.write() as session:
+        borealis = Account(name="Borealis AB", owner="Kim", tier=1, country="SE")
         session.add_all([
             Account(name="Acme & <Co>", owner="Dana", tier=2, country="DE"),
             Account(name="Acme Labs", owner="Dana", tier=3, country="US"),
-            Account(name="Borealis AB", owner="Kim", tier=1, country="SE"),
+            borealis,
         ])
+        session.flush()
+        session.add(Contract(account_id=borealis.id, start_date=date(2025, 1, 1),
+                             end_date=date(2026, 12, 31), amount_minor=1_200_000,
+                             currency="EUR", amount_period="year"))
 
 
 def _activities(context: AppContext) -> list[str]:
@@ -170,3 +176,90 @@ def test_storage_failures_are_described_in_plain_words(monkeypatch, tmp_path: Pa
 
     assert message.startswith(expected.format(path=path))
     assert "\n" not in message and "INSERT" not in message
+
+
+# ---- ids, account names and dates that are not what they seem ------------------------------
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize("argv", [
+    ("tasks", "close", HUGE),
+    ("tasks", "snooze", HUGE, "--until", "2026-04-01"),
+    ("plan", "Borealis AB", "outcome", "update", HUGE, "--title", "x"),
+    ("plan", "Borealis AB", "objective", "add", "--outcome", HUGE, "--title", "x"),
+])
+def test_an_id_too_long_to_exist_is_a_usage_error(run_cli, context, argv) -> None:
+    _seed(context)
+    result = run_cli(*argv)
+    assert result.code == 2
+    assert f"'{HUGE}' is not an id" in result.err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(("key", "message"), [
+    ("", "say which account: give its csdesk id, CRM id or name"),
+    ("   ", "say which account: give its csdesk id, CRM id or name"),
+    (HUGE, f"no account matches '{HUGE}'"),
+    ("%", "no account matches '%'"),
+    ("Acme_Labs", "no account matches 'Acme_Labs'"),
+    ("²", "no account matches '²'"),
+])
+def test_an_account_key_that_names_nothing_says_so(run_cli, context, key: str,
+                                                   message: str) -> None:
+    _seed(context)
+    result = run_cli("log", key, "--kind", "call", "--summary", "hello")
+    assert result.code == 1
+    assert message in _one_error_line(result.err)
+    assert _activities(context) == []
+
+
+def test_a_percent_sign_in_a_name_is_a_character_not_a_wildcard(run_cli, context) -> None:
+    _seed(context)
+    with context.write() as session:
+        session.add(Account(name="100% Organic Ltd", owner="Kim"))
+    result = run_cli("log", "100%", "--kind", "call", "--summary", "hello")
+    assert result.code == 0
+    assert _activities(context) == ["hello"]
+
+
+@pytest.mark.parametrize("argv", [
+    ("accounts", "--as-of", "{day}"),
+    ("metrics", "--as-of", "{day}"),
+    ("log", "Borealis AB", "--kind", "call", "--summary", "hello", "--date", "{day}",
+     "--as-of", "2026-03-15"),
+    ("review", "add", "Borealis AB", "--kind", "QBR", "--date", "{day}"),
+])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2200-01-01"])
+def test_a_date_outside_the_calendar_csdesk_works_with_is_a_usage_error(
+        run_cli, context, argv, day: str) -> None:
+    _seed(context)
+    result = run_cli(*(part.format(day=day) for part in argv))
+    assert result.code == 2
+    assert result.err.strip().splitlines()[-1].endswith(
+        f"{day} is outside the dates csdesk works with (1900-01-01 to 2199-12-31); "
+        "check the year")
+    assert _activities(context) == []
+
+
+def test_an_action_item_due_in_year_9999_records_nothing(run_cli, context) -> None:
+    _seed(context)
+    result = run_cli("review", "add", "Borealis AB", "--kind", "QBR", "--date", "2026-03-01",
+                     "--action", "Send the deck;Kim;ours;9999-12-31", "--as-of", "2026-03-15")
+    assert result.code == 1
+    assert "action item 'Send the deck': 9999-12-31 is outside the dates" in _one_error_line(
+        result.err)
+    with context.read() as session:
+        assert session.query(BusinessReview).count() == 0
+
+
+@pytest.mark.parametrize("command", [
+    ("accounts",), ("today", "--all"), ("renewals",), ("forecast",), ("metrics",), ("churn",),
+    ("touchpoints", "--all"), ("tiers",), ("stages",), ("health",), ("tasks",),
+])
+@pytest.mark.parametrize("day", ["1900-01-01", "2199-12-31"])
+def test_the_first_and_last_dates_csdesk_accepts_work_everywhere(run_cli, context, command,
+                                                                 day: str) -> None:
+    _seed(context)
+    result = run_cli(*command, "--as-of", day)
+    assert result.code == 0, result.err
+    assert "error" not in result.err

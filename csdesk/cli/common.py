@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from csdesk.dates import within_range
 from csdesk.errors import ValidationError
+from csdesk.models.database import LARGEST_ID
 from csdesk.services.context import AppContext, open_context
 
 
@@ -29,12 +31,25 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_date_option(text: str) -> date:
+    """A date option: YYYY-MM-DD, within the dates csdesk works with (a usage error if not)."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a date in the form YYYY-MM-DD (for example 2026-03-31)"
         ) from None
+    try:
+        return within_range(day)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def record_id(text: str) -> int:
+    """An id option or argument: a whole number csdesk could have given (a usage error if not)."""
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) > LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an id (a whole number such as 42)")
+    return int(cleaned)
 
 
 def as_of(args: argparse.Namespace) -> date:

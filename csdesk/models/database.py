@@ -66,6 +66,10 @@ def current_revisions(engine: Engine) -> set[str]:
         return set(MigrationContext.configure(connection).get_current_heads())
 
 
+# The largest id the portfolio can hold (SQLite stores whole numbers in 64 bits); a longer
+# number can name no record.
+LARGEST_ID = 2**63 - 1
+
 # Below this much free space a "disk I/O error" from SQLite means the disk is full.
 _NEARLY_FULL_BYTES = 1_000_000
 

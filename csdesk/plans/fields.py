@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from csdesk.dates import within_range
 from csdesk.errors import ValidationError
 from csdesk.vocabulary import OBJECTIVE_STATUSES, OWNER_SIDES, REVIEW_KINDS
 
@@ -85,11 +86,12 @@ def review_kind(value: str, where: str | None = None) -> str:
 def iso_date(value: str, what: str) -> date:
     """A date written YYYY-MM-DD."""
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationError(
             f"{what}: '{value}' is not a date in the form YYYY-MM-DD (for example 2026-03-31)"
         ) from None
+    return within_range(day, what)
 
 
 @dataclass(frozen=True)

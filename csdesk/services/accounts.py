@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from csdesk.errors import AmbiguousError, NotFoundError
+from csdesk.errors import AmbiguousError, NotFoundError, ValidationError
 from csdesk.models import (
     Account,
     Contact,
@@ -21,6 +21,7 @@ from csdesk.models import (
     SurveyResponse,
     UsageDaily,
 )
+from csdesk.models.database import LARGEST_ID
 from csdesk.money import Money, RateTable
 from csdesk.revenue import ContractTerms, arr_on, contract_arr
 
@@ -135,7 +136,9 @@ def _summary(
 def find_account(session: Session, key: str) -> Account:
     """Find an account by csdesk id, external id, exact name, or a unique part of its name."""
     key = key.strip()
-    if key.isdigit():
+    if not key:
+        raise ValidationError("say which account: give its csdesk id, CRM id or name")
+    if key.isascii() and key.isdigit() and int(key) <= LARGEST_ID:
         account = session.get(Account, int(key))
         if account is not None:
             return account
@@ -151,7 +154,9 @@ def find_account(session: Session, key: str) -> Account:
     if len(exact) == 1:
         return exact[0]
     candidates = exact or session.scalars(
-        select(Account).where(func.lower(Account.name).like(f"%{key.lower()}%")).limit(6)
+        # autoescape: a % or _ in what the user typed is a character, not a wildcard.
+        select(Account).where(func.lower(Account.name).contains(key.lower(), autoescape=True))
+        .limit(6)
     ).all()
     if len(candidates) == 1:
         return candidates[0]

@@ -14,6 +14,7 @@ from csdesk.cli.common import (
     portfolio,
     print_json,
     print_table,
+    record_id,
 )
 from csdesk.errors import ValidationError
 from csdesk.plans.view import PlanView, ReviewView
@@ -25,12 +26,6 @@ from csdesk.vocabulary import label
 logger = logging.getLogger(__name__)
 
 ORDER = 45
-
-
-def _id(text: str) -> int:
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"'{text}' is not an id (a whole number)")
-    return int(text)
 
 
 def _optional_date(text: str) -> Any:
@@ -85,12 +80,12 @@ def _register_outcome(actions: Any, options: argparse.ArgumentParser) -> None:
     add.add_argument("--title", required=True)
     add.add_argument("--description")
     update = verbs.add_parser("update", parents=[options])
-    update.add_argument("id", type=_id)
+    update.add_argument("id", type=record_id)
     update.add_argument("--title")
     update.add_argument("--description")
-    update.add_argument("--position", type=_id)
+    update.add_argument("--position", type=record_id)
     delete = verbs.add_parser("delete", parents=[options])
-    delete.add_argument("id", type=_id)
+    delete.add_argument("id", type=record_id)
 
 
 def _objective_options(parser: argparse.ArgumentParser) -> None:
@@ -110,16 +105,16 @@ def _register_objective(actions: Any, options: argparse.ArgumentParser) -> None:
     objective = actions.add_parser("objective", parents=[options], help="add, update or delete")
     verbs = objective.add_subparsers(dest="verb", metavar="add|update|delete", required=True)
     add = verbs.add_parser("add", parents=[options])
-    add.add_argument("--outcome", type=_id, required=True, metavar="ID")
+    add.add_argument("--outcome", type=record_id, required=True, metavar="ID")
     add.add_argument("--title", required=True)
     _objective_options(add)
     update = verbs.add_parser("update", parents=[options])
-    update.add_argument("id", type=_id)
-    update.add_argument("--outcome", type=_id, metavar="ID", help="move under this outcome")
+    update.add_argument("id", type=record_id)
+    update.add_argument("--outcome", type=record_id, metavar="ID", help="move under this outcome")
     update.add_argument("--title")
     _objective_options(update)
     delete = verbs.add_parser("delete", parents=[options])
-    delete.add_argument("id", type=_id)
+    delete.add_argument("id", type=record_id)
 
 
 def _register_milestone(actions: Any, options: argparse.ArgumentParser) -> None:
@@ -128,7 +123,7 @@ def _register_milestone(actions: Any, options: argparse.ArgumentParser) -> None:
     add = verbs.add_parser("add", parents=[options])
     add.add_argument("--title", required=True)
     update = verbs.add_parser("update", parents=[options])
-    update.add_argument("id", type=_id)
+    update.add_argument("id", type=record_id)
     update.add_argument("--title")
     update.add_argument("--not-done", action="store_true", help="clear the done date")
     update.add_argument("--no-first-value", action="store_true",
@@ -143,7 +138,7 @@ def _register_milestone(actions: Any, options: argparse.ArgumentParser) -> None:
         parser.add_argument("--owner")
         parser.add_argument("--side", help="ours or theirs")
     delete = verbs.add_parser("delete", parents=[options])
-    delete.add_argument("id", type=_id)
+    delete.add_argument("id", type=record_id)
 
 
 def _register_review(subparsers: Any, common: argparse.ArgumentParser) -> None:

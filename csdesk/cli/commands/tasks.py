@@ -14,6 +14,7 @@ from csdesk.cli.common import (
     portfolio,
     print_json,
     print_table,
+    record_id,
 )
 from csdesk.models import Task
 from csdesk.services.accounts import find_account
@@ -34,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "hand. A snoozed task is hidden from --open until its date.")
     tasks.add_argument("action", nargs="?", choices=("snooze", "close"), metavar="ACTION",
                        help="snooze or close (default: list)")
-    tasks.add_argument("task_id", nargs="?", type=int, metavar="ID", help="the task's id")
+    tasks.add_argument("task_id", nargs="?", type=record_id, metavar="ID",
+                       help="the task's id")
     add_json(tasks)
     add_as_of(tasks)
     tasks.add_argument("--open", action="store_true",
