@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from csdesk.errors import StorageError
+from csdesk.files import replacing
 from csdesk.logging_setup import configure_logging
 from csdesk.models import Account, Activity, BusinessReview, Contract
 from csdesk.models.database import describe_storage_failure
@@ -263,3 +264,88 @@ def test_the_first_and_last_dates_csdesk_accepts_work_everywhere(run_cli, contex
     result = run_cli(*command, "--as-of", day)
     assert result.code == 0, result.err
     assert "error" not in result.err
+
+
+# ---- files the user asked for: whole or not at all -----------------------------------------
+
+
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_an_export_on_a_full_disk_leaves_the_last_export_as_it_was(run_cli, context,
+                                                                   monkeypatch,
+                                                                   tmp_path: Path) -> None:
+    _seed(context)
+    folder = tmp_path / "export"
+    assert run_cli("export", str(folder)).code == 0
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    with context.write() as session:
+        session.add(Account(name="Cobalt Oy", owner="Kim"))
+
+    from csdesk.services import export
+
+    calls = {"count": 0}
+    real_write = export._write
+
+    def fills_up(target, names, rows, fmt):
+        calls["count"] += 1
+        if calls["count"] == 3:
+            _no_space()
+        real_write(target, names, rows, fmt)
+
+    monkeypatch.setattr(export, "_write", fills_up)
+    result = run_cli("export", str(folder), "--overwrite")
+
+    assert result.code == 1
+    line = _one_error_line(result.err)
+    assert "the disk is full; the export was not written" in line
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_an_export_into_a_file_says_so(run_cli, context, tmp_path: Path) -> None:
+    _seed(context)
+    file = tmp_path / "notes.txt"
+    file.write_text("mine", encoding="utf-8")
+    result = run_cli("export", str(file))
+    assert result.code == 1
+    assert f"{file} is a file; give a folder to export into" in _one_error_line(result.err)
+    assert file.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_file_that_fails_half_way_leaves_the_old_one_and_no_fragment(tmp_path: Path) -> None:
+    target = tmp_path / "review.pdf"
+    target.write_bytes(b"the old review")
+
+    with pytest.raises(StorageError, match="cannot write .*review.pdf: the disk is full"):
+        with replacing(target) as temporary:
+            temporary.write_bytes(b"half a rev")
+            _no_space()
+
+    assert target.read_bytes() == b"the old review"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["review.pdf"]
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("view.txt", "a snapshot is a PNG; give a file name ending in .png"),
+    ("notes.txt/view.png", "cannot create the folder"),
+])
+def test_a_snapshot_to_a_name_it_cannot_use_fails_before_drawing(run_cli, context,
+                                                                 tmp_path: Path, name: str,
+                                                                 message: str) -> None:
+    _seed(context)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run_cli("snapshot", "--view", "today", "-o", str(tmp_path / name))
+    assert result.code == 1
+    assert message in _one_error_line(result.err)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_review_into_a_missing_folder_says_which(run_cli, context, tmp_path: Path) -> None:
+    _seed(context)
+    missing = tmp_path / "no" / "such"
+    result = run_cli("report", "qbr", "Borealis AB", "-o", str(missing / "review.pdf"),
+                     "--as-of", "2026-03-15")
+    assert result.code == 1
+    assert f"the folder {missing} does not exist" in _one_error_line(result.err)
+    assert not missing.exists()

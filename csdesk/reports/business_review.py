@@ -14,9 +14,10 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
+from csdesk.files import write_atomically
 from csdesk.reports.cover import cover_painter, cover_story, period_text
 from csdesk.reports.kit import Kit
-from csdesk.reports.layout import DocumentInfo, render, write_atomically
+from csdesk.reports.layout import DocumentInfo, render
 from csdesk.reports.numbers import day
 from csdesk.reports.sections import SECTIONS
 from csdesk.reports.text import Markup

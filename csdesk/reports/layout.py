@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -21,7 +18,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
-from csdesk.errors import CsdeskError
 from csdesk.fonts import SANS
 from csdesk.reports.text import Markup, needs_shaping
 from csdesk.reports.theme import MUTED, RULE, Theme
@@ -184,27 +180,3 @@ def render(
     document = ReportDocument(buffer, info, theme, markup, cover)
     document.build(list(story), canvasmaker=numbered_canvas(info.created_on))
     return buffer.getvalue()
-
-
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file, so no half file is ever left.
-
-    Raises:
-        CsdeskError: the folder does not exist or cannot be written.
-    """
-    target = Path(path).expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise CsdeskError(f"cannot write {target}: the folder {folder} does not exist")
-    # A hidden name in the same folder, so the final rename is atomic and never crosses disks.
-    temporary = folder / f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part"
-    try:
-        try:
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise CsdeskError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    return target

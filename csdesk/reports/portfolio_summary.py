@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, Table, TableStyle
 
 from csdesk.charts import Bar, metric_bar_figure
+from csdesk.files import write_atomically
 from csdesk.metrics.results import Metric
 from csdesk.money import Money
 from csdesk.reports import numbers as fmt
@@ -23,7 +24,6 @@ from csdesk.reports.layout import (
     PAGE_HEIGHT,
     DocumentInfo,
     render,
-    write_atomically,
 )
 from csdesk.reports.standalone import new_kit, title_block
 from csdesk.services.review_data import PortfolioSummaryData

@@ -11,11 +11,12 @@ from pathlib import Path
 from reportlab.platypus import Flowable
 
 from csdesk.charts import CATEGORY_LABELS, RenewalBucket, renewal_timeline_figure
+from csdesk.files import write_atomically
 from csdesk.money import Money
 from csdesk.renewals.categories import ROLLUP_CATEGORIES
 from csdesk.reports import numbers as fmt
 from csdesk.reports.kit import Column, Kit, Tile
-from csdesk.reports.layout import DocumentInfo, render, write_atomically
+from csdesk.reports.layout import DocumentInfo, render
 from csdesk.reports.standalone import new_kit, title_block
 from csdesk.services.renewals import RenewalRow
 from csdesk.services.review_data import RenewalReportData

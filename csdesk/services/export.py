@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from csdesk.errors import StorageError
+from csdesk.files import os_reason, temporary_beside
 from csdesk.models import Base
 from csdesk.money import Money
 
@@ -68,45 +70,65 @@ def export_portfolio(
 ) -> ExportResult:
     """Write one file per table into ``directory``; returns the row count of each.
 
+    All or nothing: every table is written to a temporary file first, and the files replace
+    those of an earlier export only once all of them are complete. A failure (full disk,
+    read-only folder) removes the temporary files and leaves the folder as it was.
+
     Raises:
         StorageError: ``directory`` already holds files (unless ``overwrite``), or cannot be
-            written.
+            made or written, saying why.
     """
     if fmt not in ("csv", "json"):
         raise ValueError(f"unknown export format {fmt}")
-    if directory.is_file():
-        raise StorageError(f"{directory} is a file; give a folder to export into")
-    if not overwrite and directory.is_dir() and any(directory.iterdir()):
-        raise StorageError(
-            f"{directory} is not empty; choose an empty folder, or add --overwrite to replace "
-            "the tables in it"
-        )
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"cannot create {directory}: {exc.strerror}") from exc
+    directory = _export_folder(directory, overwrite)
 
     counts: dict[str, int] = {}
-    for table in Base.metadata.sorted_tables:
-        names, rows = _rows(session, table)
-        target = directory / f"{table.name}.{fmt}"
-        try:
-            _write(target, names, rows, fmt)
-        except OSError as exc:
-            raise StorageError(f"cannot write {target}: {exc.strerror}") from exc
-        counts[table.name] = len(rows)
+    staged: list[tuple[Path, Path]] = []
+    target = directory
+    try:
+        for table in Base.metadata.sorted_tables:
+            names, rows = _rows(session, table)
+            target = directory / f"{table.name}.{fmt}"
+            temporary = temporary_beside(target)
+            staged.append((temporary, target))
+            _write(temporary, names, rows, fmt)
+            counts[table.name] = len(rows)
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    except OSError as exc:
+        raise StorageError(f"cannot write {target}: {os_reason(exc)}; "
+                           "the export was not written") from exc
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
 
     logger.info("exported %d tables to %s as %s", len(counts), directory, fmt)
     return ExportResult(directory, counts)
 
 
+def _export_folder(directory: Path, overwrite: bool) -> Path:
+    if not str(directory).strip():
+        raise StorageError("give the folder to export into")
+    folder = Path(directory).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise StorageError(f"{folder} is a file; give a folder to export into")
+    if not overwrite and folder.is_dir() and any(folder.iterdir()):
+        raise StorageError(
+            f"{folder} is not empty; choose an empty folder, or add --overwrite to replace "
+            "the tables in it"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create {folder}: {os_reason(exc)}") from exc
+    return folder
+
+
 def _write(target: Path, names: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
-    temporary = target.with_suffix(target.suffix + ".part")
     if fmt == "csv":
-        with temporary.open("w", newline="", encoding="utf-8") as handle:
+        with target.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=names)
             writer.writeheader()
             writer.writerows(rows)
     else:
-        temporary.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
-    temporary.replace(target)
+        target.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

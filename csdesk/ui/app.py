@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QMessageLogContext, QSettings, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -27,8 +27,17 @@ logger = logging.getLogger(__name__)
 THEME_KEY = "appearance/theme"
 
 
+def _log_qt_message(kind: QtMsgType, where: QMessageLogContext, message: str) -> None:
+    # Qt's own chatter (e.g. the offscreen platform's "does not support propagateSizeHints")
+    # goes to the log file, not over the user's terminal; its real failures stay visible.
+    level = logging.ERROR if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) else (
+        logging.INFO if kind == QtMsgType.QtWarningMsg else logging.DEBUG)
+    logger.log(level, "Qt: %s", message)
+
+
 def application() -> QApplication:
     """The process's QApplication, created and set up on first use."""
+    qInstallMessageHandler(_log_qt_message)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("csdesk")

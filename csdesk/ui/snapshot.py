@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -11,7 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from csdesk.errors import NotFoundError, ValidationError
+from csdesk.errors import NotFoundError, StorageError, ValidationError
+from csdesk.files import check_file_target, os_reason, replacing
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,30 @@ def parse_size(text: str) -> tuple[int, int]:
     if not (640 <= width <= 7680 and 400 <= height <= 4320):
         raise ValidationError(f"{text} is out of range (640x400 up to 7680x4320)")
     return width, height
+
+
+def _png_target(output: Path) -> Path:
+    """Check the PNG's name and folder (creating the folder) before anything is drawn."""
+    if not str(output).strip():
+        raise ValidationError("give the PNG file to write (-o FILE.png)")
+    target = Path(output).expanduser()
+    if target.suffix.lower() != ".png":
+        raise ValidationError(f"{target}: a snapshot is a PNG; give a file name ending in .png")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder {target.parent}: {os_reason(exc)}") from exc
+    return check_file_target(target)
+
+
+def _unwritable_reason(folder: Path) -> str:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        return os_reason(exc)
+    if free < 1_000_000:
+        return "the disk is full"
+    return "the folder cannot be written" if not os.access(folder, os.W_OK) else "the image could not be encoded"
 
 
 def _ensure_platform() -> None:
@@ -92,6 +118,7 @@ def render_snapshot(
     """Open the window off screen on ``view``, wait for its data, save a PNG; return its path."""
     if view not in SNAPSHOT_VIEWS:
         raise ValidationError(f"'{view}' is not a view; use one of {', '.join(SNAPSHOT_VIEWS)}")
+    target = _png_target(output)
     _ensure_platform()
     from csdesk.services.context import open_context
     from csdesk.ui.app import application, create_main_window, use_settings_in
@@ -118,11 +145,13 @@ def render_snapshot(
             window.show_view(view)
         window.status.refresh()
         wait_until_settled(app, window, errors=errors)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(output)):
-            raise ValidationError(f"could not write {output} (is the folder writable?)")
-        logger.info("snapshot of %s written to %s", view, output)
-        return output
+        with replacing(target) as temporary:
+            if not window.grab().save(str(temporary), "PNG"):
+                # Qt says no more than that; the disk or the folder is the usual cause.
+                reason = _unwritable_reason(target.parent)
+                raise StorageError(f"could not write {target}: {reason}")
+        logger.info("snapshot of %s written to %s", view, target)
+        return target
     finally:
         from csdesk.ui.background import wait_for_pools
 
