@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import shutil
 import sqlite3
 from datetime import date
@@ -349,3 +350,44 @@ def test_a_review_into_a_missing_folder_says_which(run_cli, context, tmp_path: P
     assert result.code == 1
     assert f"the folder {missing} does not exist" in _one_error_line(result.err)
     assert not missing.exists()
+
+
+# ---- numbers too large to be meant --------------------------------------------------------
+
+
+def test_a_huge_worker_count_starts_no_more_processes_than_reviews(run_cli, context,
+                                                                   monkeypatch,
+                                                                   tmp_path: Path) -> None:
+    _seed(context)
+    from concurrent.futures import Future
+
+    from csdesk.reports import batch
+
+    started: list[int] = []
+
+    class InlinePool:
+        """Runs each review here, and notes how many processes were asked for."""
+
+        def __init__(self, max_workers, mp_context, initializer, initargs):
+            started.append(max_workers)
+            initializer(*initargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, function, *args):
+            future: Future = Future()
+            future.set_result(function(*args))
+            return future
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", InlinePool)
+    result = run_cli("report", "qbr", "--all", "-o", str(tmp_path / "reviews"),
+                     "--workers", "100000", "--as-of", "2026-03-15")
+
+    assert result.code == 0, result.err
+    assert started == [3]
+    assert len(list((tmp_path / "reviews").glob("*.pdf"))) == 3
+    assert batch.worker_count(100000, 5000) == 2 * (os.cpu_count() or 1)

@@ -102,6 +102,17 @@ def default_workers(jobs: int) -> int:
     return max(1, min(jobs, os.cpu_count() or 1))
 
 
+def worker_count(asked: int | None, jobs: int) -> int:
+    """How many processes to start: as asked, but never more than the reviews or twice the cores.
+
+    Each worker is a whole interpreter with the PDF stack loaded, so asking for thousands
+    would exhaust memory long before it made anything faster.
+    """
+    if not asked:
+        return default_workers(jobs)
+    return max(1, min(asked, jobs, 2 * (os.cpu_count() or 1)))
+
+
 def write_reviews(
     home: Path,
     targets: Sequence[ReviewTarget],
@@ -117,7 +128,8 @@ def write_reviews(
         targets: the accounts, in the order results are returned.
         options: period, audience and as-of date shared by all reviews.
         folder: where the files go (created when missing).
-        workers: how many processes (default: one per core, at most one per review).
+        workers: how many processes (default: one per core; never more than the reviews or
+            twice the cores).
         on_done: called in this process as each review finishes (for a progress bar).
 
     Returns:
@@ -130,7 +142,7 @@ def write_reviews(
     if not targets:
         return []
 
-    count = workers or default_workers(len(targets))
+    count = worker_count(workers, len(targets))
     outcomes: dict[int, ReviewOutcome] = {}
     # spawn: a fresh interpreter per worker, the same on every platform, and no copy of the
     # parent's open database connection.

@@ -67,7 +67,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     qbr.add_argument("--commercials", action="store_true",
                      help="include the commercial summary in the customer edition")
     qbr.add_argument("--workers", type=_positive, default=None, metavar="N",
-                     help="worker processes for many accounts (default: one per core)")
+                     help="worker processes for many accounts (default: one per core; at most "
+                     "twice the cores)")
     add_as_of(qbr)
     qbr.set_defaults(handler=run_qbr)
 
