@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, get_currency_precision, list_currencies
 
 from csdesk.errors import ValidationError
 
@@ -21,10 +22,15 @@ def currency_exponent(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
+@lru_cache(maxsize=1)
+def _iso_codes() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
 def normalise_currency(code: str) -> str:
-    """Upper-case a currency code and check it is three letters."""
+    """Upper-case a currency code and check it is an ISO 4217 code (as babel knows them)."""
     cleaned = (code or "").strip().upper()
-    if len(cleaned) != 3 or not cleaned.isalpha() or not cleaned.isascii():
+    if cleaned not in _iso_codes():
         raise ValidationError(f"'{code}' is not an ISO 4217 currency code (for example EUR)")
     return cleaned
 

@@ -391,3 +391,24 @@ def test_a_huge_worker_count_starts_no_more_processes_than_reviews(run_cli, cont
     assert started == [3]
     assert len(list((tmp_path / "reviews").glob("*.pdf"))) == 3
     assert batch.worker_count(100000, 5000) == 2 * (os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (("rates", "set", "EUR", "1e400"), "'1e400' is not a believable rate"),
+    (("rates", "set", "EUR", "0.0000000001"), "'0.0000000001' is not a believable rate"),
+    (("rates", "set", "XYZ", "1.1"), "'XYZ' is not an ISO 4217 currency code"),
+    (("rates", "reporting", "XYZ"), "'XYZ' is not an ISO 4217 currency code"),
+])
+def test_a_rate_or_currency_no_one_could_mean_is_refused_and_totals_still_work(
+        run_cli, context, argv, message: str) -> None:
+    _seed(context)
+    assert run_cli("rates", "set", "EUR", "1.08").code == 0
+
+    result = run_cli(*argv)
+
+    assert result.code == 1
+    assert message in _one_error_line(result.err)
+    rates = run_cli("rates", "--json").json()
+    assert rates["reporting_currency"] == "USD"
+    assert [(r["currency"], r["rate"]) for r in rates["rates"]] == [("EUR", "1.08")]
+    assert run_cli("metrics", "--as-of", "2026-03-15").code == 0

@@ -359,13 +359,23 @@ def rates_view(session: Session) -> RatesView:
     )
 
 
+# No two currencies are a billion apart; a rate outside this span is a typo (1e400, a
+# missing decimal point) that would turn every total into nonsense.
+SMALLEST_RATE = Decimal("1e-9")
+LARGEST_RATE = Decimal("1e9")
+
+
 def parse_rate(text: str) -> Decimal:
+    """A currency rate typed by the user: a positive decimal between 1e-9 and 1e9."""
     try:
         rate = Decimal(text.strip())
     except InvalidOperation:
         raise ValidationError(f"'{text}' is not a rate; write a decimal such as 1.08") from None
     if not rate.is_finite() or rate <= 0:
         raise ValidationError(f"'{text}': a rate must be a number above zero")
+    if not SMALLEST_RATE <= rate <= LARGEST_RATE:
+        raise ValidationError(f"'{text}' is not a believable rate; give one between "
+                              "0.000000001 and 1000000000 (for example 1.08)")
     return rate
 
 
