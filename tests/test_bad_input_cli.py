@@ -412,3 +412,20 @@ def test_a_rate_or_currency_no_one_could_mean_is_refused_and_totals_still_work(
     assert rates["reporting_currency"] == "USD"
     assert [(r["currency"], r["rate"]) for r in rates["rates"]] == [("EUR", "1.08")]
     assert run_cli("metrics", "--as-of", "2026-03-15").code == 0
+
+
+def test_a_survey_scale_of_a_hundred_million_answers_is_refused_at_once(run_cli,
+                                                                        context) -> None:
+    result = run_cli("survey-scales", "set", "1-100000000", "1=0")
+    assert result.code == 1
+    assert ("scale 1-100000000 has 100000000 answers; a survey scale has at most 101"
+            in _one_error_line(result.err))
+    assert run_cli("survey-scales", "--json").json() == {}
+
+
+def test_an_answer_mapped_twice_two_ways_is_refused(run_cli, context) -> None:
+    result = run_cli("survey-scales", "set", "1-5", "1=0", "1=3", "2=3", "3=6", "4=8", "5=10")
+    assert result.code == 1
+    assert "'1=3': answer 1 is already mapped to 0; map each answer once" in _one_error_line(
+        result.err)
+    assert run_cli("survey-scales", "--json").json() == {}

@@ -253,6 +253,11 @@ def rate_table(session: Session) -> RateTable:
 # --- NPS scale mappings -------------------------------------------------------------------
 
 
+# Every answer of a scale is mapped by hand; more answers than 0-100 is a typo (and listing
+# the answers left unmapped would never end).
+MAX_SCALE_ANSWERS = 101
+
+
 def parse_scale(text: str) -> tuple[int, int]:
     """Read a scale typed as ``1-10``."""
     try:
@@ -263,6 +268,9 @@ def parse_scale(text: str) -> tuple[int, int]:
         ) from None
     if low >= high:
         raise ValidationError(f"scale {text}: the lowest answer must be below the highest")
+    if high - low + 1 > MAX_SCALE_ANSWERS:
+        raise ValidationError(f"scale {text} has {high - low + 1} answers; a survey scale has "
+                              f"at most {MAX_SCALE_ANSWERS} (such as 0-100)")
     return low, high
 
 
@@ -296,6 +304,9 @@ def set_nps_scale_mapping(session: Session, scale_text: str, pairs: list[str]) -
             raise ValidationError(f"'{pair}': the answer must be on the {low}-{high} scale")
         if not 0 <= score <= 10:
             raise ValidationError(f"'{pair}': an NPS score runs from 0 to 10")
+        if answer in mapping and mapping[answer] != score:
+            raise ValidationError(f"'{pair}': answer {answer} is already mapped to "
+                                  f"{mapping[answer]}; map each answer once")
         mapping[answer] = score
 
     missing = [str(n) for n in range(low, high + 1) if n not in mapping]
