@@ -429,3 +429,37 @@ def test_an_answer_mapped_twice_two_ways_is_refused(run_cli, context) -> None:
     assert "'1=3': answer 1 is already mapped to 0; map each answer once" in _one_error_line(
         result.err)
     assert run_cli("survey-scales", "--json").json() == {}
+
+
+# ---- rule and plan files that are not what they claim ---------------------------------------
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"[" * 100_000 + b"]" * 100_000, "nests too deeply to be rules or plans"),
+    (b"\x88\xfe\x00binary", "is not UTF-8 text (byte 1 cannot be read)"),
+    (b"\xff\xfe{\x00}\x00", "is not UTF-8 text (byte 1 cannot be read)"),
+    (b" " * 1_000_001, "is larger than 1 MB"),
+])
+@pytest.mark.parametrize("command", [("tiers", "rules"), ("stage", "rules"),
+                                     ("touchpoints", "plan")])
+def test_a_rules_file_that_is_not_json_text_keeps_the_rules(run_cli, context, tmp_path: Path,
+                                                            command, content: bytes,
+                                                            message: str) -> None:
+    before = run_cli(*command).out
+    file = tmp_path / "rules.json"
+    file.write_bytes(content)
+
+    result = run_cli(*command, "--file", str(file))
+
+    assert result.code == 1
+    assert f"{file} {message}" in _one_error_line(result.err)
+    assert run_cli(*command).out == before
+
+
+def test_a_rules_file_saved_with_a_byte_order_mark_is_read(run_cli, context,
+                                                           tmp_path: Path) -> None:
+    file = tmp_path / "rules.json"
+    file.write_bytes('{"rules": [{"tier": 1, "min_arr": "50000"}], "otherwise": 2}'
+                     .encode("utf-8-sig"))
+    assert run_cli("tiers", "rules", "--file", str(file)).code == 0
+    assert '"otherwise": 2' in run_cli("tiers", "rules").out

@@ -151,6 +151,7 @@ def test_customer_edition_leaves_out_internal_material(book: Book) -> None:
 
     assert "Commercial summary" not in text and "$120,000" not in text
     assert "Usage dropped sharply" not in text  # an alert
+    assert "T-30 Proposal and paperwork" not in text  # a renewal milestone
     assert "Budget freeze" not in text  # a risk note
     assert "License utilisation" not in text  # health measure detail
     assert "Prepared for Acme Analytics" in text
@@ -165,6 +166,7 @@ def test_internal_edition_has_commercials_forecast_and_risk_notes(book: Book) ->
     assert "Renewal forecast: Commit." in text
     assert "Add 20 seats Expansion $24,000 15 Dec 2026 Best case" in text
     assert "Budget freeze in 2027" in text and "Usage dropped sharply" in text
+    assert "T-30 Proposal and paperwork" in text
     assert "Internal: for the account team only" in text
 
 

@@ -155,6 +155,9 @@ def build_acme(context: AppContext, name: str = "Acme Analytics") -> int:
             Task(account_id=aid, title="Usage dropped sharply", source="alert",
                  source_key="alert:usage_drop", due_on=date(2026, 10, 1),
                  raised_on=date(2026, 9, 25)),
+            Task(account_id=aid, title="T-30 Proposal and paperwork", source="milestone",
+                 source_key="milestone:1:2026-11-30:T-30", due_on=date(2026, 10, 31),
+                 raised_on=date(2026, 9, 26)),
         ])
         session.add_all([
             Note(account_id=aid, title="Bulk export API", body="Finance wants nightly exports.",

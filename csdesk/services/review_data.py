@@ -69,8 +69,8 @@ PLAN_HORIZON_DAYS = 90
 RENEWAL_LOOKAHEAD_DAYS = 6 * 366
 TREND_WEEKS = 26
 KEY_FEATURES = 10
-# Tasks raised by the system about the account's state: internal, never shown to customers.
-INTERNAL_TASK_SOURCES = frozenset({"alert", "renewal", "health", "system"})
+# Tasks raised by the system (alerts, renewal milestones): internal, never shown to customers.
+INTERNAL_TASK_SOURCES = frozenset({"alert", "milestone", "renewal", "health", "system"})
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg")
 

@@ -86,17 +86,35 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     me.set_defaults(handler=run_me)
 
 
+# Rules and plans are a few kilobytes; anything far larger is the wrong file.
+MAX_JSON_BYTES = 1_000_000
+
+
 def read_json_file(path: Path) -> Any:
-    """A JSON document from a file, or a clear error saying what is wrong with it."""
+    """A JSON document from a file, or a clear error saying what is wrong with it.
+
+    UTF-8 with or without a byte-order mark (as Windows editors save it) is accepted.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_JSON_BYTES + 1)
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise ValidationError(f"{path} is larger than {MAX_JSON_BYTES // 1_000_000} MB; "
+                              "give the JSON file of rules or plans")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{path} is not UTF-8 text (byte {exc.start + 1} cannot be "
+                              "read); save it as UTF-8 JSON") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(f"{path} is not valid JSON: line {exc.lineno}, column "
                               f"{exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ValidationError(f"{path} nests too deeply to be rules or plans") from None
 
 
 def run_tiers(args: argparse.Namespace) -> int:
