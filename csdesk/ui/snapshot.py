@@ -55,7 +55,9 @@ def _unwritable_reason(folder: Path) -> str:
         return os_reason(exc)
     if free < 1_000_000:
         return "the disk is full"
-    return "the folder cannot be written" if not os.access(folder, os.W_OK) else "the image could not be encoded"
+    if not os.access(folder, os.W_OK):
+        return "the folder cannot be written"
+    return "the image could not be encoded"
 
 
 def _ensure_platform() -> None:
